@@ -15,5 +15,9 @@ export type Job = (typeof JOBS)[number];
 export const JOB_INDEXES: Record<Job, { indexName: string; partitionKey: string; sortKey: string }> = {
   aging: { indexName: 'byAgingDate', partitionKey: 'agingPK', sortKey: 'agingSK' },
   reminders: { indexName: 'byRemindersDate', partitionKey: 'remindersPK', sortKey: 'remindersSK' },
-  failedDebits: { indexName: 'byFailedDebitsDate', partitionKey: 'failedDebitsPK', sortKey: 'failedDebitsSK' },
+  failedDebits: {
+    indexName: 'byFailedDebitsDate',
+    partitionKey: 'failedDebitsPK',
+    sortKey: 'failedDebitsSK',
+  },
 };

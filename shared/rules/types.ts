@@ -59,7 +59,12 @@ export const DETAIL_TYPES = [
 ] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
-export const REJECTION_CODES = ['NOT_FOUND', 'INVALID_REQUEST', 'NOT_ELIGIBLE_STATUS', 'LIMIT_EXCEEDED'] as const;
+export const REJECTION_CODES = [
+  'NOT_FOUND',
+  'INVALID_REQUEST',
+  'NOT_ELIGIBLE_STATUS',
+  'LIMIT_EXCEEDED',
+] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 /** A borrower as the rules see it. */
