@@ -47,7 +47,11 @@ export const configSchema = z.object({
     otherKinds as Record<Exclude<(typeof NOTIFICATION_KINDS)[number], 'UPCOMING'>, typeof channelList>,
   ),
   overdue: z.object({ repeatEveryDays: z.number().int().min(1) }),
-  atRisk: z.object({ lookbackDays: z.number().int().min(1), channels: channelList }),
+  atRisk: z.object({
+    lookbackDays: z.number().int().min(1),
+    tiers: z.array(z.string().min(1)),
+    channels: channelList,
+  }),
   sendWindow: z.object({ start: hhmm, end: hhmm }),
   maxNotificationsPerBorrowerPerDay: z.number().int().min(1).max(20),
   retry: z.object({ maxRetries: z.number().int().min(0).max(10), untilDpd: z.number().int().min(0) }),

@@ -182,6 +182,13 @@ export const installmentSchema = z.object({
   reminders: reminderFactsSchema.default(reminderFactsSchema.parse({})),
   escalations: escalationFactsSchema.default(escalationFactsSchema.parse({})),
   extensions: z.number().int().nonnegative().default(0),
+  /**
+   * Ids of the debit results, payments and adjustment requests already applied, with a fingerprint
+   * of their content: the same id twice has effect once (RULES.md section 4).
+   */
+  receipts: z.record(z.string(), z.string()).default({}),
+  /** Domain events persisted with the state change that caused them and not yet published (outbox). */
+  outbox: z.array(z.custom<DomainEvent>()).default([]),
   /** For RESTRUCTURED: the seqs of its parts, in order. */
   parts: z.array(z.string()).default([]),
   /** Optimistic-concurrency version, incremented by every write. */
