@@ -145,6 +145,41 @@ export type EscalationFacts = z.infer<typeof escalationFactsSchema>;
 export const penaltyCheckpointSchema = z.object({ on: localDate, amount: fen });
 export type PenaltyCheckpoint = z.infer<typeof penaltyCheckpointSchema>;
 
+/** A domain event for the bus (RULES.md section 5), before it is published. */
+export const domainEventSchema = z.object({
+  detailType: z.enum(DETAIL_TYPES),
+  loanId: z.string(),
+  seq: z.string(),
+  /** Unique per installment and detail type: the exactly-once key (e.g. `2026-12-10#M2`). */
+  occurrence: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type DomainEvent = z.infer<typeof domainEventSchema>;
+
+/** One rendered message for one channel of a notification, as published to SNS. */
+export const outboundMessageSchema = z.object({
+  borrowerId: z.string(),
+  channel: channelSchema,
+  address: z.string(),
+  locale: localeSchema,
+  kind: notificationKindSchema,
+  loanId: z.string(),
+  seq: z.string(),
+  occurrence: z.string(),
+  subject: z.string().optional(),
+  text: z.string(),
+});
+export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
+
+export const outboxSchema = z.object({
+  events: z.array(domainEventSchema).default([]),
+  messages: z.array(outboundMessageSchema).default([]),
+  /** Who may publish it until when (ISO instant); an expired lease may be taken over. */
+  leaseOwner: z.string().nullable().default(null),
+  leaseUntil: z.string().nullable().default(null),
+});
+export type Outbox = z.infer<typeof outboxSchema>;
+
 /** The stored state of one installment: facts from which every derived value is computed. */
 export const installmentSchema = z.object({
   loanId: z.string().min(1),
@@ -187,24 +222,18 @@ export const installmentSchema = z.object({
    * of their content: the same id twice has effect once (RULES.md section 4).
    */
   receipts: z.record(z.string(), z.string()).default({}),
-  /** Domain events persisted with the state change that caused them and not yet published (outbox). */
-  outbox: z.array(z.custom<DomainEvent>()).default([]),
+  /**
+   * Events and messages persisted with the state change that caused them and not yet published: the
+   * conditional write that stores them is the occurrence's claim; the lease keeps overlapping runs
+   * from publishing the same outbox twice.
+   */
+  outbox: outboxSchema.default(outboxSchema.parse({})),
   /** For RESTRUCTURED: the seqs of its parts, in order. */
   parts: z.array(z.string()).default([]),
   /** Optimistic-concurrency version, incremented by every write. */
   version: z.number().int().nonnegative().default(0),
 });
 export type Installment = z.infer<typeof installmentSchema>;
-
-/** A domain event for the bus (RULES.md section 5), before it is published. */
-export interface DomainEvent {
-  detailType: DetailType;
-  loanId: string;
-  seq: string;
-  /** Unique per installment and detail type: the exactly-once key (e.g. `2026-12-10#M2`). */
-  occurrence: string;
-  detail: Record<string, unknown>;
-}
 
 /** A state change, as the timeline shows it. */
 export interface Transition {
