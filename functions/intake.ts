@@ -1,0 +1,44 @@
+/**
+ * Intake of debit results, payments and adjustment requests: EventBridge rule -> SQS -> here.
+ * A malformed event is rejected with a reason (metric + log line naming the field, never its value)
+ * and reported as a batch item failure, so SQS dead-letters it after its retries: nothing is lost,
+ * nothing is applied partially, and the rest of the batch goes on.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRIC } from '../shared/telemetry-names';
+import { parseIntakeBody } from './lib/intake-events';
+import { withPowertools } from './lib/middleware';
+import { getRuntime } from './lib/runtime';
+import { count, logger } from './lib/telemetry';
+import { takeIn } from './lib/use-cases/intake';
+
+export class IntakeRejectedError extends Error {
+  override name = 'IntakeRejectedError';
+}
+
+const processor = new BatchProcessor(EventType.SQS);
+
+const recordHandler = async (record: SQSRecord) => {
+  const parsed = parseIntakeBody(record.body);
+  if (!parsed.ok) {
+    count(METRIC.intakeRejected, 1, { name: 'reason', value: 'MALFORMED' });
+    logger.warn('rejected a malformed intake event', { messageId: record.messageId, reason: parsed.reason });
+    throw new IntakeRejectedError(parsed.reason);
+  }
+  const result = await takeIn(getRuntime().deps, parsed.event);
+  if (result.result === 'NOT_FOUND') {
+    count(METRIC.intakeRejected, 1, { name: 'reason', value: 'NOT_FOUND' });
+    logger.warn('intake event for an unknown installment', {
+      messageId: record.messageId,
+      type: parsed.event.type,
+    });
+    throw new IntakeRejectedError('unknown installment');
+  }
+  logger.info('intake event applied', { messageId: record.messageId, type: parsed.event.type, ...result });
+  return result;
+};
+
+export const handler = withPowertools(async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordHandler, processor, { context, processInParallel: false }),
+);

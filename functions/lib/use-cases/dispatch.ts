@@ -1,0 +1,43 @@
+/**
+ * Dispatch: a schedule fired; fan the job's work out by shard.
+ *
+ * Primary course:
+ * 1. Take business "now" from the schedule's scheduled time, never the wall clock.
+ * 2. Work out the index partitions to read: today's, and every earlier day back to the last
+ *    dispatched one (a missed run), at least yesterday (items written after yesterday's run), at most
+ *    `jobs.catchUpDays` back.
+ * 3. Enqueue one work item per shard (all partitions of that shard in it), then record the dispatch.
+ */
+import { addDays, localDateOf, maxDate, minDate } from '../../../shared/rules/calendar';
+import type { Job } from '../../../shared/table-layout';
+import type { WorkQueue } from '../ports';
+import type { Deps } from './deps';
+import type { WorkItem } from './scheduled-job';
+
+export interface DispatchLog {
+  lastDispatched(job: Job): Promise<string | null>;
+  markDispatched(job: Job, day: string): Promise<void>;
+}
+
+export async function dispatchJob(
+  deps: Pick<Deps, 'config'>,
+  ports: { queue: WorkQueue<WorkItem>; log: DispatchLog },
+  job: Job,
+  scheduledTime: string,
+): Promise<{ job: Job; partitions: string[]; workItems: number }> {
+  const today = localDateOf(scheduledTime, deps.config.timeZone);
+  const last = await ports.log.lastDispatched(job);
+  const earliest = addDays(today, -deps.config.jobs.catchUpDays);
+  const from = maxDate(earliest, minDate(last ?? today, addDays(today, -1)));
+  const partitions: string[] = [];
+  for (let day = from; day <= today; day = addDays(day, 1)) partitions.push(day);
+  const items: WorkItem[] = Array.from({ length: deps.config.jobs.shards }, (_, shard) => ({
+    job,
+    scheduledTime,
+    shard,
+    partitions,
+  }));
+  await ports.queue.enqueue(items);
+  await ports.log.markDispatched(job, today);
+  return { job, partitions, workItems: items.length };
+}

@@ -1,0 +1,136 @@
+/**
+ * The reminders and failed-debits jobs' rules for one borrower's installments (RULES.md sections 6
+ * and 7): plan every candidate of the run, rank them, apply the daily cap (reserving each slot with a
+ * conditional write, so overlapping runs cannot exceed it), then record per installment what was
+ * handled, the messages to send and the events to emit.
+ */
+import {
+  applyDailyCap,
+  markNotificationHandled,
+  type NotificationCandidate,
+  type NotificationOutcome,
+  planFailedDebitNotices,
+  planReminders,
+  rankCandidates,
+  renderMessages,
+  unreachableEvent,
+} from '../../../shared/rules/notifications';
+import { decideRetry, markRetryRequested, retryRequestedEvent } from '../../../shared/rules/retries';
+import type {
+  Borrower,
+  Channel,
+  DomainEvent,
+  Installment,
+  OutboundMessage,
+} from '../../../shared/rules/types';
+import type { AuditEntry } from '../audit';
+import type { Deps } from './deps';
+import type { Change } from './outbox';
+import type { GroupPlanner } from './scheduled-job';
+
+const capId = (c: NotificationCandidate) => `${c.loanId}#${c.seq}#${c.kind}#${c.occurrence}`;
+
+export const planRemindersGroup: GroupPlanner = (deps, borrower, installments, ctx) =>
+  planGroup(deps, borrower, installments, ctx, (inst) => planReminders(inst, borrower, ctx.now, deps.config));
+
+export const planFailedDebitsGroup: GroupPlanner = async (deps, borrower, installments, ctx) => {
+  const changes = await planGroup(deps, borrower, installments, ctx, (inst) =>
+    planFailedDebitNotices(inst, borrower, ctx.now, deps.config),
+  );
+  return changes.map((change) => {
+    const retry = decideRetry(change.installment, ctx.today, deps.config);
+    if (!retry.request) return change;
+    return {
+      ...change,
+      installment: markRetryRequested(change.installment, ctx.today),
+      events: [...(change.events ?? []), retryRequestedEvent(change.installment, retry.attempt, ctx.today)],
+    };
+  });
+};
+
+async function planGroup(
+  deps: Deps,
+  borrower: Borrower,
+  installments: Installment[],
+  ctx: { now: string; today: string },
+  plan: (inst: Installment) => NotificationCandidate[],
+): Promise<Change[]> {
+  const candidates = installments.flatMap(plan);
+  const decisions = await decideWithCap(deps, borrower, candidates, ctx.today);
+  return installments.map((before) => {
+    let inst = before;
+    const messages: OutboundMessage[] = [];
+    const events: DomainEvent[] = [];
+    const audit: AuditEntry[] = [];
+    for (const { candidate, outcome } of decisions) {
+      if (candidate.loanId !== before.loanId || candidate.seq !== before.seq) continue;
+      if (outcome === 'SEND') messages.push(...toMessages(candidate, inst, borrower, ctx.now, deps));
+      else {
+        audit.push({
+          type: 'notification_skipped',
+          at: ctx.now,
+          borrowerId: borrower.borrowerId,
+          loanId: candidate.loanId,
+          seq: candidate.seq,
+          kind: candidate.kind,
+          occurrence: candidate.occurrence,
+          reason: outcome === 'SKIP_CAP' ? 'CAP' : 'UNREACHABLE',
+        });
+        if (outcome === 'SKIP_UNREACHABLE') events.push(unreachableEvent(candidate));
+      }
+      inst = markNotificationHandled(inst, candidate, outcome, ctx.today);
+    }
+    return { installment: inst, messages, events, audit };
+  });
+}
+
+async function decideWithCap(
+  deps: Deps,
+  borrower: Borrower,
+  candidates: NotificationCandidate[],
+  today: string,
+): Promise<{ candidate: NotificationCandidate; outcome: NotificationOutcome }[]> {
+  if (candidates.length === 0) return [];
+  const cap = deps.config.maxNotificationsPerBorrowerPerDay;
+  const sentToday = await deps.caps.sentOn(borrower.borrowerId, today);
+  const decisions = applyDailyCap(rankCandidates(candidates), sentToday, deps.config);
+  const final: { candidate: NotificationCandidate; outcome: NotificationOutcome }[] = [];
+  for (const decision of decisions) {
+    if (decision.outcome !== 'SEND') {
+      final.push(decision);
+      continue;
+    }
+    // The store enforces the cap across overlapping runs; the plan above only ranks within this one.
+    const reserved = await deps.caps.reserve(borrower.borrowerId, today, capId(decision.candidate), cap);
+    final.push({ candidate: decision.candidate, outcome: reserved ? 'SEND' : 'SKIP_CAP' });
+  }
+  return final;
+}
+
+function toMessages(
+  candidate: NotificationCandidate,
+  inst: Installment,
+  borrower: Borrower,
+  now: string,
+  deps: Deps,
+): OutboundMessage[] {
+  const rendered = renderMessages(candidate, inst, borrower, now, deps.config);
+  return candidate.channels.flatMap((channel: Channel) => {
+    const text = rendered[channel];
+    const address = borrower.contacts[channel];
+    if (text === undefined || address === undefined) return [];
+    return [
+      {
+        borrowerId: borrower.borrowerId,
+        channel,
+        address,
+        locale: borrower.locale,
+        kind: candidate.kind,
+        loanId: candidate.loanId,
+        seq: candidate.seq,
+        occurrence: candidate.occurrence,
+        text,
+      },
+    ];
+  });
+}

@@ -1,0 +1,247 @@
+/**
+ * One unit of a scheduled job's work: the installments of one index partition (job, date, shard).
+ *
+ * Primary course:
+ * 1. Query the job's sparse index for the partition, page by page (never a Scan).
+ * 2. Skip and count items that fail validation; group the rest by borrower (one borrower's
+ *    installments share a shard and sort together), carrying a group that runs over a page boundary.
+ * 3. For each borrower group, with bounded concurrency: read the borrower, apply the job's rules to
+ *    each installment and commit each change conditionally (re-reading on a concurrent write).
+ * 4. Publish the page's outboxes in batches, exactly once per occurrence.
+ * 5. Before the invocation runs out of time, hand the rest back as a continuation.
+ */
+import { localDateOf } from '../../../shared/rules/calendar';
+import type { Borrower, Installment } from '../../../shared/rules/types';
+import type { Job } from '../../../shared/table-layout';
+import { METRIC } from '../../../shared/telemetry-names';
+import type { AuditEntry } from '../audit';
+import { mapLimit } from '../concurrency';
+import { count, logger } from '../telemetry';
+import type { Deps } from './deps';
+import { type Change, type CommitResult, commitChange, flushOutboxes, isNoop } from './outbox';
+import { planAging } from './plan-aging';
+import { planFailedDebitsGroup, planRemindersGroup } from './plan-notifications';
+
+export interface WorkItem {
+  job: Job;
+  /** The schedule's scheduled time: business "now" of the whole run. */
+  scheduledTime: string;
+  /** The index partition dates to read, oldest first (earlier days: what a missed run left behind). */
+  partitions: string[];
+  shard: number;
+  /** Where to resume in `partitions[0]`. */
+  startKey?: Record<string, unknown>;
+}
+
+export interface WorkSummary {
+  job: Job;
+  partitions: string[];
+  shard: number;
+  read: number;
+  corrupt: number;
+  saved: number;
+  conflicts: number;
+  transitions: number;
+  notificationsSent: number;
+  notificationsSkipped: number;
+  eventsPublished: number;
+  continuation?: WorkItem;
+}
+
+/** Rules of one job for one borrower's installments: a change per installment (or null: nothing to do). */
+export type GroupPlanner = (
+  deps: Deps,
+  borrower: Borrower,
+  installments: Installment[],
+  ctx: { now: string; today: string },
+) => Promise<(Change | null)[]>;
+
+const PLANNERS: Record<Job, GroupPlanner> = {
+  aging: planAging,
+  reminders: planRemindersGroup,
+  failedDebits: planFailedDebitsGroup,
+};
+
+const MAX_ATTEMPTS = 5;
+
+export async function runWorkItem(
+  deps: Deps,
+  item: WorkItem,
+  opts: { shouldYield?: () => boolean; pageSize?: number } = {},
+): Promise<WorkSummary> {
+  const summary: WorkSummary = {
+    job: item.job,
+    partitions: item.partitions,
+    shard: item.shard,
+    read: 0,
+    corrupt: 0,
+    saved: 0,
+    conflicts: 0,
+    transitions: 0,
+    notificationsSent: 0,
+    notificationsSkipped: 0,
+    eventsPublished: 0,
+  };
+  const now = item.scheduledTime;
+  const today = localDateOf(now, deps.config.timeZone);
+  for (const [index, partition] of item.partitions.entries()) {
+    const startKey = index === 0 ? item.startKey : undefined;
+    const resumeAt = await runPartition(
+      deps,
+      item.job,
+      partition,
+      item.shard,
+      startKey,
+      { now, today },
+      summary,
+      opts,
+    );
+    if (resumeAt) {
+      summary.continuation = { ...item, partitions: item.partitions.slice(index), startKey: resumeAt };
+      return summary;
+    }
+  }
+  return summary;
+}
+
+/** Reads one partition to its end, or until asked to yield: then returns where to resume. */
+async function runPartition(
+  deps: Deps,
+  job: Job,
+  partition: string,
+  shard: number,
+  startKey: Record<string, unknown> | undefined,
+  ctx: { now: string; today: string },
+  summary: WorkSummary,
+  opts: { shouldYield?: () => boolean; pageSize?: number },
+): Promise<Record<string, unknown> | undefined> {
+  let carried: Installment[] = [];
+  for await (const page of deps.installments.queryDue(job, partition, shard, {
+    startKey,
+    pageSize: opts.pageSize,
+  })) {
+    const valid: Installment[] = [...carried];
+    for (const entry of page.entries) {
+      if (entry.ok) valid.push(entry.inst);
+      else {
+        summary.corrupt++;
+        count(METRIC.corruptItems);
+        logger.warn('skipped an item that failed validation', { key: entry.key, problem: entry.problem });
+      }
+    }
+    summary.read += page.entries.length;
+    count(METRIC.itemsProcessed, page.entries.length, { name: 'job', value: job });
+    const groups = groupByBorrower(valid);
+    const yielding = page.nextKey !== undefined && (opts.shouldYield?.() ?? false);
+    // The last borrower may go on in the next page: keep it for then, unless we stop here.
+    carried = page.nextKey !== undefined && !yielding ? (groups.pop() ?? []) : [];
+    await processGroups(deps, job, groups, ctx, summary);
+    if (yielding) return page.nextKey;
+  }
+  if (carried.length > 0) await processGroups(deps, job, [carried], ctx, summary);
+  return undefined;
+}
+
+function groupByBorrower(installments: Installment[]): Installment[][] {
+  const groups: Installment[][] = [];
+  for (const inst of installments) {
+    const last = groups.at(-1);
+    if (last && last[0]?.borrowerId === inst.borrowerId) last.push(inst);
+    else groups.push([inst]);
+  }
+  return groups;
+}
+
+async function processGroups(
+  deps: Deps,
+  job: Job,
+  groups: Installment[][],
+  ctx: { now: string; today: string },
+  summary: WorkSummary,
+): Promise<void> {
+  const results = await mapLimit(groups, deps.config.jobs.concurrency, (group) =>
+    processGroup(deps, job, group, ctx, summary),
+  );
+  // Audit entries are recorded in group order, whatever order the groups finished in.
+  for (const entries of results.map((r) => r.audit)) for (const entry of entries) deps.audit.record(entry);
+  const saved = results.flatMap((r) => r.saved);
+  const { summary: flush } = await flushOutboxes(deps, saved, ctx.today);
+  summary.notificationsSent += flush.notificationsPublished;
+  summary.eventsPublished += flush.eventsPublished;
+  if (flush.notificationsPublished) count(METRIC.notificationsSent, flush.notificationsPublished);
+  if (flush.eventsPublished) count(METRIC.eventsPublished, flush.eventsPublished);
+}
+
+/**
+ * Applies the job to one borrower's installments. A change that loses to a concurrent write is
+ * planned again for the whole group from fresh reads (cap reservations are idempotent per occurrence).
+ */
+async function processGroup(
+  deps: Deps,
+  job: Job,
+  group: Installment[],
+  ctx: { now: string; today: string },
+  summary: WorkSummary,
+): Promise<{ audit: AuditEntry[]; saved: Installment[] }> {
+  const borrowerId = group[0]?.borrowerId as string;
+  const borrower = await deps.borrowers.getBorrower(borrowerId);
+  if (!borrower) {
+    summary.corrupt += group.length;
+    count(METRIC.corruptItems, group.length);
+    logger.warn('skipped installments whose borrower is missing', {
+      keys: group.map((i) => ({ loanId: i.loanId, seq: i.seq })),
+    });
+    return { audit: [], saved: [] };
+  }
+  const audit: AuditEntry[] = [];
+  const saved: Installment[] = [];
+  let pending = group;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
+    const changes = await PLANNERS[job](deps, borrower, pending, ctx);
+    const retry: Installment[] = [];
+    for (const [index, before] of pending.entries()) {
+      const change = changes[index];
+      const result: CommitResult | null =
+        change && !isNoop(before, change)
+          ? await commitChange(deps, before, change, ctx.now, ctx.today)
+          : await moveIndexOnly(deps, before, job, ctx.today);
+      if (result === null) {
+        if (before.outbox.events.length || before.outbox.messages.length) saved.push(before);
+        continue;
+      }
+      if (!result.saved) {
+        summary.conflicts++;
+        const fresh = await deps.installments.getInstallment(before.loanId, before.seq);
+        if (fresh) retry.push(fresh);
+        continue;
+      }
+      summary.saved++;
+      summary.transitions += change?.transitions?.length ?? 0;
+      summary.notificationsSkipped += result.audit.filter((a) => a.type === 'notification_skipped').length;
+      audit.push(...result.audit);
+      saved.push(result.installment);
+    }
+    pending = retry;
+  }
+  if (pending.length > 0) {
+    logger.warn('gave up on installments after repeated concurrent writes; the next run retries', {
+      keys: pending.map((i) => ({ loanId: i.loanId, seq: i.seq })),
+    });
+  }
+  return { audit, saved };
+}
+
+/**
+ * An installment read by a job with nothing to do today still has to leave today's partition:
+ * re-save it only when its next date for this job is no longer the partition it was found in.
+ */
+async function moveIndexOnly(
+  deps: Deps,
+  before: Installment,
+  _job: Job,
+  today: string,
+): Promise<CommitResult | null> {
+  const hasOutbox = before.outbox.events.length > 0 || before.outbox.messages.length > 0;
+  if (hasOutbox) return null; // the flush below publishes and re-saves it
+  return commitChange(deps, before, { installment: before }, '', today);
+}
