@@ -1,0 +1,36 @@
+/** The dispatch log on DynamoDB: the last day each job was dispatched for (one small item per job). */
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Job } from '../../shared/table-layout';
+import { dispatchLogKey } from './keys';
+import type { DispatchLog } from './use-cases/dispatch';
+
+export class DynamoDispatchLog implements DispatchLog {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async lastDispatched(job: Job): Promise<string | null> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: dispatchLogKey(job), ConsistentRead: true }),
+    );
+    return typeof Item?.lastDay === 'string' ? Item.lastDay : null;
+  }
+
+  /** Keeps the latest day: an old, retried dispatch never moves it back. */
+  async markDispatched(job: Job, day: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: dispatchLogKey(job),
+          UpdateExpression: 'SET lastDay = :day',
+          ConditionExpression: 'attribute_not_exists(lastDay) OR lastDay < :day',
+          ExpressionAttributeValues: { ':day': day },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+}
