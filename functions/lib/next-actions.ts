@@ -15,7 +15,7 @@ export type NextActionDates = Record<Job, LocalDate | null>;
  * run of today (a rerun after a crash included) publishes them.
  */
 export function nextActionDates(inst: Installment, today: LocalDate, config: Config): NextActionDates {
-  if (inst.outbox.events.length > 0 || inst.outbox.messages.length > 0) {
+  if (inst.outbox.length > 0) {
     return { aging: today, reminders: today, failedDebits: today };
   }
   return {

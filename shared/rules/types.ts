@@ -171,13 +171,20 @@ export const outboundMessageSchema = z.object({
 });
 export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
 
-export const outboxSchema = z.object({
+/**
+ * Events and messages a state change caused, saved in the same conditional write as the change:
+ * that write is the occurrences' claim. The lease says which run publishes them until when; an
+ * expired lease may be taken over by a later run.
+ */
+export const outboxEntrySchema = z.object({
+  id: z.string(),
+  leaseOwner: z.string(),
+  leaseUntil: z.string(),
   events: z.array(domainEventSchema).default([]),
   messages: z.array(outboundMessageSchema).default([]),
-  /** Who may publish it until when (ISO instant); an expired lease may be taken over. */
-  leaseOwner: z.string().nullable().default(null),
-  leaseUntil: z.string().nullable().default(null),
 });
+export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
+export const outboxSchema = z.array(outboxEntrySchema);
 export type Outbox = z.infer<typeof outboxSchema>;
 
 /** The stored state of one installment: facts from which every derived value is computed. */
@@ -222,12 +229,8 @@ export const installmentSchema = z.object({
    * of their content: the same id twice has effect once (RULES.md section 4).
    */
   receipts: z.record(z.string(), z.string()).default({}),
-  /**
-   * Events and messages persisted with the state change that caused them and not yet published: the
-   * conditional write that stores them is the occurrence's claim; the lease keeps overlapping runs
-   * from publishing the same outbox twice.
-   */
-  outbox: outboxSchema.default(outboxSchema.parse({})),
+  /** Events and messages saved with the change that caused them, not yet published. */
+  outbox: outboxSchema.default([]),
   /** For RESTRUCTURED: the seqs of its parts, in order. */
   parts: z.array(z.string()).default([]),
   /** Optimistic-concurrency version, incremented by every write. */

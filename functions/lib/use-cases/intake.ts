@@ -16,19 +16,21 @@ import { outstandingOn } from '../../../shared/rules/derive';
 import { compareSeq } from '../../../shared/rules/installment';
 import { applyPayment, type Outcome, recordDebitResult } from '../../../shared/rules/lifecycle';
 import { splitPaymentAcrossParts } from '../../../shared/rules/payments';
-import type { DomainEvent, Installment } from '../../../shared/rules/types';
+import type { Installment } from '../../../shared/rules/types';
 import { METRIC } from '../../../shared/telemetry-names';
 import type { IntakeEvent } from '../intake-events';
 import { nextActionDates } from '../next-actions';
 import { count, logger } from '../telemetry';
 import type { Deps } from './deps';
-import { commitChange, flushOutboxes, isNoop, publishOccurrences } from './outbox';
+import { commitChange, flushOutboxes, isNoop, newLeaseOwner, publishOnce } from './outbox';
 
 export type IntakeResult =
   | { result: 'APPLIED' | 'DUPLICATE' | 'CONFLICTING_DUPLICATE' | 'REJECTED'; code?: string }
   | { result: 'NOT_FOUND' };
 
 const MAX_ATTEMPTS = 8;
+/** Receipt value prefix of an adjustment request that was rejected. */
+const REJECTED = 'REJECTED:';
 
 export async function takeIn(deps: Deps, event: IntakeEvent): Promise<IntakeResult> {
   switch (event.type) {
@@ -89,8 +91,11 @@ async function applyToInstallment(
   eventTime: string,
   rule: (inst: Installment) => Promise<Outcome | null>,
 ): Promise<IntakeResult> {
-  const at = formatInstant(eventTime, deps.config.timeZone);
-  const today = localDateOf(eventTime, deps.config.timeZone);
+  const ctx = {
+    at: formatInstant(eventTime, deps.config.timeZone),
+    today: localDateOf(eventTime, deps.config.timeZone),
+    owner: newLeaseOwner(),
+  };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const inst = await deps.installments.getInstallment(loanId, seq);
     if (!inst) return { result: 'NOT_FOUND' };
@@ -102,7 +107,7 @@ async function applyToInstallment(
         logger.warn('ignored a duplicate id with different content; the first wins', { loanId, seq });
       }
       // A redelivery after a crash may find the first delivery's outbox still unpublished.
-      await flushOutboxes(deps, [inst], today);
+      await flushOutboxes(deps, [inst], ctx);
       return { result: outcome.duplicate === 'same' ? 'DUPLICATE' : 'CONFLICTING_DUPLICATE' };
     }
     const change = {
@@ -111,10 +116,10 @@ async function applyToInstallment(
       events: outcome.events,
     };
     if (isNoop(inst, change)) return { result: 'APPLIED' };
-    const saved = await commitChange(deps, inst, change, at, today);
+    const saved = await commitChange(deps, inst, change, ctx);
     if (!saved.saved) continue;
     for (const entry of saved.audit) deps.audit.record(entry);
-    await flushOutboxes(deps, [saved.installment], today);
+    await flushOutboxes(deps, [saved.installment], ctx);
     return { result: 'APPLIED' };
   }
   throw new Error(`installment ${loanId}/${seq}: too many concurrent writes`);
@@ -186,27 +191,40 @@ async function adjust(
     requestedAt: string;
   },
 ): Promise<IntakeResult> {
-  const at = formatInstant(d.requestedAt, deps.config.timeZone);
   const today = localDateOf(d.requestedAt, deps.config.timeZone);
+  const ctx = { at: formatInstant(d.requestedAt, deps.config.timeZone), today, owner: newLeaseOwner() };
+  const request = {
+    requestId: d.requestId,
+    loanId: d.loanId,
+    seq: d.seq,
+    action: d.action,
+    days: d.days,
+    parts: d.parts,
+  };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const inst = await deps.installments.getInstallment(d.loanId, d.seq);
+    const answered = inst?.receipts[d.requestId];
+    if (inst && answered?.startsWith(REJECTED)) {
+      await flushOutboxes(deps, [inst], ctx);
+      return { result: 'DUPLICATE', code: answered.slice(REJECTED.length) };
+    }
     const borrower = inst ? await borrowerOf(deps, inst) : null;
-    const decision = evaluateAdjustment(
-      inst,
-      {
-        requestId: d.requestId,
-        loanId: d.loanId,
-        seq: d.seq,
-        action: d.action,
-        days: d.days,
-        parts: d.parts,
-      },
-      today,
-      // A NOT_FOUND decision never reads the borrower.
-      { config: deps.config, borrower: borrower as NonNullable<typeof borrower> },
-    );
+    // A NOT_FOUND decision never reads the borrower.
+    const decision = evaluateAdjustment(inst, request, today, {
+      config: deps.config,
+      borrower: borrower as NonNullable<typeof borrower>,
+    });
     if (!decision.approved) {
-      await publishWithoutInstallment(deps, decision.events);
+      if (!inst) {
+        // No installment to hold the answer: a claim item makes it exactly once.
+        await publishOnce(deps, decision.events);
+        return { result: 'REJECTED', code: decision.code };
+      }
+      const receipts = { ...inst.receipts, [d.requestId]: `${REJECTED}${decision.code}` };
+      const rejected = { installment: { ...inst, receipts }, events: decision.events };
+      const saved = await commitChange(deps, inst, rejected, ctx);
+      if (!saved.saved) continue;
+      await flushOutboxes(deps, [saved.installment], ctx);
       return { result: 'REJECTED', code: decision.code };
     }
     if (!inst) return { result: 'NOT_FOUND' };
@@ -217,15 +235,15 @@ async function adjust(
     };
     if (isNoop(inst, change)) {
       await createParts(deps, decision.parts, today);
-      await flushOutboxes(deps, [inst], today);
+      await flushOutboxes(deps, [inst], ctx);
       return { result: 'DUPLICATE' };
     }
-    const saved = await commitChange(deps, inst, change, at, today);
+    const saved = await commitChange(deps, inst, change, ctx);
     if (!saved.saved) continue;
     for (const entry of saved.audit) deps.audit.record(entry);
     // Parts are created after the original is RESTRUCTURED: a redelivery recreates any a crash missed.
     await createParts(deps, decision.parts, today);
-    await flushOutboxes(deps, [saved.installment], today);
+    await flushOutboxes(deps, [saved.installment], ctx);
     return { result: 'APPLIED' };
   }
   throw new Error(`installment ${d.loanId}/${d.seq}: too many concurrent writes`);
@@ -235,9 +253,4 @@ async function createParts(deps: Deps, parts: Installment[], today: string): Pro
   for (const part of parts) {
     await deps.installments.createInstallment(part, nextActionDates(part, today, deps.config));
   }
-}
-
-/** A rejection for an installment that may not exist: claimed and published without an outbox. */
-async function publishWithoutInstallment(deps: Deps, events: DomainEvent[]): Promise<void> {
-  await publishOccurrences(deps, [], events);
 }

@@ -3,29 +3,41 @@
  *
  * Primary course:
  * 1. `commitChange` saves the new state of an installment together with the events and messages it
- *    caused (its outbox), conditional on the version that was read: a state change and its
- *    occurrences become durable in one write, or not at all (a concurrent writer wins and we re-read).
- * 2. `flushOutboxes` claims each occurrence with a conditional write, publishes what it claimed in
- *    batches (SNS PublishBatch, EventBridge PutEvents: 10 entries a call, across installments), marks
- *    the claims done, and removes the published entries from the outboxes.
- * A crash between 1 and 2 leaves the outbox on the item, whose job dates are then today: any run of
- * today publishes it. A claim whose publish failed is released so a later run retries it.
+ *    caused, as one outbox entry leased to this run, conditional on the version that was read. That
+ *    write is the occurrences' claim: the planning state that produced them is saved in it, so no
+ *    run plans them again, and a run that read the old version loses and re-reads.
+ * 2. `flushOutboxes` publishes this run's entries in batches (SNS PublishBatch, EventBridge
+ *    PutEvents: 10 entries a call, across installments), then removes them from the items.
+ * An entry whose run died (its lease expired) is taken over by a later run with a conditional write,
+ * then published. While an item holds an entry, its job dates are today, so any run of today (a
+ * rerun after a crash included) finds it. A publish that fails leaves the entry for a later run.
+ * The one window for a duplicate is a crash after a publish succeeded and before the entry was
+ * removed: delivery is at least once, and every message and event carries its occurrence id.
  */
+import { randomUUID } from 'node:crypto';
 import type {
   DomainEvent,
   Installment,
   LocalDate,
   OutboundMessage,
+  OutboxEntry,
   Transition,
 } from '../../../shared/rules/types';
+import { METRIC } from '../../../shared/telemetry-names';
 import type { AuditEntry } from '../audit';
 import { nextActionDates } from '../next-actions';
-import type { OccurrenceKey } from '../ports';
-import { logger } from '../telemetry';
+import { count, logger } from '../telemetry';
 import type { Deps } from './deps';
 
-/** How long a claim keeps other runs off an occurrence while it is being published. */
-const CLAIM_LEASE_SECONDS = 300;
+/** How long an outbox entry is reserved for the run that wrote it. */
+const LEASE_SECONDS = 300;
+
+/** Lease owners are runs: this process's id and a counter, so two runs in one process are told apart. */
+const PROCESS_ID = randomUUID().slice(0, 8);
+let counter = 0;
+
+/** A new lease owner, one per run (a work item, an intake event). */
+export const newLeaseOwner = (): string => `${PROCESS_ID}-${++counter}`;
 
 export interface Change {
   /** The new state, as a rule returned it (its outbox untouched). */
@@ -39,6 +51,8 @@ export interface Change {
 
 export type CommitResult = { saved: true; installment: Installment; audit: AuditEntry[] } | { saved: false };
 
+const leaseUntil = (deps: Deps) => new Date(Date.parse(deps.clock()) + LEASE_SECONDS * 1000).toISOString();
+
 /**
  * Saves `change` over `before` if nobody wrote the installment since it was read. Returns the saved
  * state (new version) and the audit entries it made durable, for the caller to record in order.
@@ -47,19 +61,27 @@ export async function commitChange(
   deps: Deps,
   before: Installment,
   change: Change,
-  at: string,
-  today: LocalDate,
+  ctx: { at: string; today: LocalDate; owner: string },
 ): Promise<CommitResult> {
+  const { at, today, owner } = ctx;
   const events = change.events ?? [];
   const messages = change.messages ?? [];
+  const entries: OutboxEntry[] =
+    events.length + messages.length > 0
+      ? [
+          {
+            id: `${owner}.${++counter}`,
+            leaseOwner: owner,
+            leaseUntil: leaseUntil(deps),
+            events,
+            messages,
+          },
+        ]
+      : [];
   const next: Installment = {
     ...change.installment,
     version: before.version,
-    outbox: {
-      ...change.installment.outbox,
-      events: [...change.installment.outbox.events, ...events],
-      messages: [...change.installment.outbox.messages, ...messages],
-    },
+    outbox: [...change.installment.outbox, ...entries],
   };
   const result = await deps.installments.saveInstallment(
     next,
@@ -89,154 +111,105 @@ export interface FlushSummary {
   messagesPublished: number;
   notificationsPublished: number;
   eventsPublished: number;
-  alreadyDone: number;
-  busy: number;
+  /** Entries held by another live run, left to it. */
+  leftToOthers: number;
+  /** Entries whose publish failed, left for a later run. */
   failed: number;
 }
 
-const keyOfEvent = (e: DomainEvent): OccurrenceKey => ({
-  loanId: e.loanId,
-  seq: e.seq,
-  kind: e.detailType,
-  occurrence: e.occurrence,
-});
-const keyOfMessage = (m: OutboundMessage): OccurrenceKey => ({
-  loanId: m.loanId,
-  seq: m.seq,
-  kind: m.kind,
-  occurrence: m.occurrence,
-});
-const idOf = (k: OccurrenceKey) => `${k.loanId}|${k.seq}|${k.kind}|${k.occurrence}`;
+const notificationsIn = (messages: OutboundMessage[]) =>
+  new Set(messages.map((m) => `${m.loanId}|${m.seq}|${m.kind}|${m.occurrence}`)).size;
 
 /**
- * Publishes the outboxes of `installments` (already saved) exactly once per occurrence, then removes
- * what was published (or found already done) from each outbox. Returns the installments as stored
- * afterwards, in input order.
+ * Publishes the outbox entries of `installments` that this process holds, or whose lease expired
+ * (taken over first), then removes what was published. Returns the installments as stored afterwards.
  */
 export async function flushOutboxes(
   deps: Deps,
   installments: Installment[],
-  today: LocalDate,
+  ctx: { today: LocalDate; owner: string },
 ): Promise<{ installments: Installment[]; summary: FlushSummary }> {
-  const pending = installments.filter((i) => i.outbox.events.length > 0 || i.outbox.messages.length > 0);
-  const { done, summary } = await publishOccurrences(
-    deps,
-    pending.flatMap((i) => i.outbox.messages),
-    pending.flatMap((i) => i.outbox.events),
-  );
-  const byKey = new Map(installments.map((i) => [`${i.loanId}|${i.seq}`, i]));
-  for (const inst of pending) {
-    const cleared = await removeFromOutbox(deps, inst, done, today);
-    byKey.set(`${inst.loanId}|${inst.seq}`, cleared);
-  }
-  return { installments: installments.map((i) => byKey.get(`${i.loanId}|${i.seq}`) ?? i), summary };
-}
-
-/**
- * Claims each occurrence of `messages` and `events`, publishes the claimed ones in batches, and
- * marks them done. Returns the ids of the occurrences now done (published here or before).
- */
-export async function publishOccurrences(
-  deps: Deps,
-  allMessages: OutboundMessage[],
-  allEvents: DomainEvent[],
-): Promise<{ done: Set<string>; summary: FlushSummary }> {
+  const { today, owner } = ctx;
   const summary: FlushSummary = {
     messagesPublished: 0,
     notificationsPublished: 0,
     eventsPublished: 0,
-    alreadyDone: 0,
-    busy: 0,
+    leftToOthers: 0,
     failed: 0,
   };
-  const done = new Set<string>();
-  if (allMessages.length === 0 && allEvents.length === 0) return { done, summary };
   const now = deps.clock();
-  const leaseUntil = new Date(Date.parse(now) + CLAIM_LEASE_SECONDS * 1000).toISOString();
-  const claimed = new Set<string>();
-  const keys = new Map<string, OccurrenceKey>();
-  for (const key of [...allMessages.map(keyOfMessage), ...allEvents.map(keyOfEvent)])
-    keys.set(idOf(key), key);
-  // One claim at a time: independent conditional writes, and a stable order of what is published.
-  for (const [id, key] of keys) {
-    const claim = await deps.claims.claim(key, leaseUntil, now);
-    if (claim.result === 'claimed') claimed.add(id);
-    else if (claim.result === 'done') done.add(id);
-    else summary.busy++;
+  const held: Installment[] = [];
+  for (const inst of installments) {
+    if (inst.outbox.length === 0) continue;
+    const expired = inst.outbox.some((e) => e.leaseOwner !== owner && e.leaseUntil <= now);
+    const mine = expired ? await takeOver(deps, inst, { now, today, owner }) : inst;
+    if (!mine) continue;
+    summary.leftToOthers += mine.outbox.filter((e) => e.leaseOwner !== owner).length;
+    held.push(mine);
   }
-  summary.alreadyDone = done.size;
+  const entries = held.flatMap((i) => i.outbox.filter((e) => e.leaseOwner === owner));
+  if (entries.length === 0) return { installments, summary };
 
-  const messages = allMessages.filter((m) => claimed.has(idOf(keyOfMessage(m))));
-  const events = allEvents.filter((e) => claimed.has(idOf(keyOfEvent(e))));
-  const messageIds = new Set(messages.map((m) => idOf(keyOfMessage(m))));
-  const eventIds = new Set(events.map((e) => idOf(keyOfEvent(e))));
-  await publishOrRelease(deps, messageIds, keys, done, summary, () => deps.notifier.send(messages), 'SENT');
-  await publishOrRelease(
-    deps,
-    eventIds,
-    keys,
-    done,
-    summary,
-    () => deps.publisher.publish(events),
-    'PUBLISHED',
-  );
-  summary.messagesPublished = messages.filter((m) => done.has(idOf(keyOfMessage(m)))).length;
-  summary.notificationsPublished = [...messageIds].filter((id) => done.has(id)).length;
-  summary.eventsPublished = [...eventIds].filter((id) => done.has(id)).length;
-  return { done, summary };
-}
-
-async function publishOrRelease(
-  deps: Deps,
-  ids: Set<string>,
-  keys: Map<string, OccurrenceKey>,
-  done: Set<string>,
-  summary: FlushSummary,
-  publish: () => Promise<void>,
-  status: 'SENT' | 'PUBLISHED',
-): Promise<void> {
-  if (ids.size === 0) return;
+  const published = new Set<string>();
+  const messages = entries.flatMap((e) => e.messages);
+  const events = entries.flatMap((e) => e.events);
   try {
-    await publish();
+    await deps.notifier.send(messages);
+    await deps.publisher.publish(events);
+    for (const e of entries) published.add(e.id);
+    summary.messagesPublished = messages.length;
+    summary.notificationsPublished = notificationsIn(messages);
+    summary.eventsPublished = events.length;
   } catch (error) {
-    // At-least-once: release every claim of this batch so a later run publishes it again.
-    summary.failed += ids.size;
-    logger.error('publish failed; claims released for a later run', {
-      occurrences: ids.size,
+    // At least once: the entries stay on their items, and a later run publishes them again.
+    summary.failed = entries.length;
+    count(METRIC.publishRetries, entries.length);
+    logger.error('publish failed; outbox entries left for a later run', {
+      entries: entries.length,
       error: (error as Error).name,
       message: (error as Error).message,
     });
-    for (const id of ids) {
-      await deps.claims.release(keys.get(id) as OccurrenceKey);
-    }
-    return;
+    return { installments, summary };
   }
-  for (const id of ids) {
-    await deps.claims.complete(keys.get(id) as OccurrenceKey, status);
-    done.add(id);
+
+  const byKey = new Map(installments.map((i) => [`${i.loanId}|${i.seq}`, i]));
+  for (const inst of held) {
+    byKey.set(`${inst.loanId}|${inst.seq}`, await removeEntries(deps, inst, published, today));
   }
+  return { installments: installments.map((i) => byKey.get(`${i.loanId}|${i.seq}`) ?? i), summary };
 }
 
-/** Removes the done occurrences from the stored outbox, re-reading on a concurrent write. */
-async function removeFromOutbox(
+/** Re-leases the expired entries of `inst` to this run with a conditional write. */
+async function takeOver(
   deps: Deps,
   inst: Installment,
-  done: Set<string>,
+  { now, today, owner }: { now: string; today: LocalDate; owner: string },
+): Promise<Installment | null> {
+  const until = leaseUntil(deps);
+  const outbox = inst.outbox.map((e) =>
+    e.leaseOwner !== owner && e.leaseUntil <= now ? { ...e, leaseOwner: owner, leaseUntil: until } : e,
+  );
+  const next = { ...inst, outbox };
+  const result = await deps.installments.saveInstallment(
+    next,
+    inst.version,
+    nextActionDates(next, today, deps.config),
+  );
+  // Another run wrote it first: it holds the entries now, or will publish them.
+  return result.saved ? { ...next, version: result.version } : null;
+}
+
+/** Removes the published entries from the stored outbox, re-reading on a concurrent write. */
+async function removeEntries(
+  deps: Deps,
+  inst: Installment,
+  published: Set<string>,
   today: LocalDate,
 ): Promise<Installment> {
   let current: Installment | null = inst;
   for (let attempt = 0; attempt < 5 && current; attempt++) {
-    const outbox = {
-      ...current.outbox,
-      events: current.outbox.events.filter((e) => !done.has(idOf(keyOfEvent(e)))),
-      messages: current.outbox.messages.filter((m) => !done.has(idOf(keyOfMessage(m)))),
-    };
-    if (
-      outbox.events.length === current.outbox.events.length &&
-      outbox.messages.length === current.outbox.messages.length
-    ) {
-      return current;
-    }
+    const outbox = current.outbox.filter((e) => !published.has(e.id));
+    if (outbox.length === current.outbox.length) return current;
     const next = { ...current, outbox };
     const result = await deps.installments.saveInstallment(
       next,
@@ -246,6 +219,31 @@ async function removeFromOutbox(
     if (result.saved) return { ...next, version: result.version };
     current = await deps.installments.getInstallment(inst.loanId, inst.seq);
   }
-  // Left for a later run: the entries stay in the outbox and their claims say they are done.
+  // Still there after repeated concurrent writes: a later run will publish them again (at least once).
   return current ?? inst;
+}
+
+/**
+ * Publishes events that have no installment to hold them (a rejection for an unknown installment):
+ * each is claimed with a conditional write first, so a redelivered request is not answered twice.
+ */
+export async function publishOnce(deps: Deps, events: DomainEvent[]): Promise<void> {
+  const now = deps.clock();
+  for (const event of events) {
+    const key = {
+      loanId: event.loanId,
+      seq: event.seq,
+      kind: event.detailType,
+      occurrence: event.occurrence,
+    };
+    const claim = await deps.claims.claim(key, leaseUntil(deps), now);
+    if (claim.result !== 'claimed') continue;
+    try {
+      await deps.publisher.publish([event]);
+    } catch (error) {
+      await deps.claims.release(key);
+      throw error;
+    }
+    await deps.claims.complete(key, 'PUBLISHED');
+  }
 }

@@ -26,7 +26,7 @@ import type {
 import type { AuditEntry } from '../audit';
 import type { Deps } from './deps';
 import type { Change } from './outbox';
-import type { GroupPlanner } from './scheduled-job';
+import type { GroupPlanner, JobContext } from './scheduled-job';
 
 const capId = (c: NotificationCandidate) => `${c.loanId}#${c.seq}#${c.kind}#${c.occurrence}`;
 
@@ -52,7 +52,7 @@ async function planGroup(
   deps: Deps,
   borrower: Borrower,
   installments: Installment[],
-  ctx: { now: string; today: string },
+  ctx: JobContext,
   plan: (inst: Installment) => NotificationCandidate[],
 ): Promise<Change[]> {
   const candidates = installments.flatMap(plan);
@@ -68,7 +68,7 @@ async function planGroup(
       else {
         audit.push({
           type: 'notification_skipped',
-          at: ctx.now,
+          at: ctx.at,
           borrowerId: borrower.borrowerId,
           loanId: candidate.loanId,
           seq: candidate.seq,
@@ -92,15 +92,15 @@ async function decideWithCap(
 ): Promise<{ candidate: NotificationCandidate; outcome: NotificationOutcome }[]> {
   if (candidates.length === 0) return [];
   const cap = deps.config.maxNotificationsPerBorrowerPerDay;
-  const sentToday = await deps.caps.sentOn(borrower.borrowerId, today);
-  const decisions = applyDailyCap(rankCandidates(candidates), sentToday, deps.config);
+  // Rank as if nothing were sent yet today; the reservations below, in rank order, find what is left
+  // (earlier runs' sends included) with no read, and never exceed the cap under concurrency.
+  const decisions = applyDailyCap(rankCandidates(candidates), 0, deps.config);
   const final: { candidate: NotificationCandidate; outcome: NotificationOutcome }[] = [];
   for (const decision of decisions) {
     if (decision.outcome !== 'SEND') {
       final.push(decision);
       continue;
     }
-    // The store enforces the cap across overlapping runs; the plan above only ranks within this one.
     const reserved = await deps.caps.reserve(borrower.borrowerId, today, capId(decision.candidate), cap);
     final.push({ candidate: decision.candidate, outcome: reserved ? 'SEND' : 'SKIP_CAP' });
   }

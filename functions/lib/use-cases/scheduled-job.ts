@@ -10,7 +10,7 @@
  * 4. Publish the page's outboxes in batches, exactly once per occurrence.
  * 5. Before the invocation runs out of time, hand the rest back as a continuation.
  */
-import { localDateOf } from '../../../shared/rules/calendar';
+import { formatInstant, localDateOf } from '../../../shared/rules/calendar';
 import type { Borrower, Installment } from '../../../shared/rules/types';
 import type { Job } from '../../../shared/table-layout';
 import { METRIC } from '../../../shared/telemetry-names';
@@ -18,7 +18,7 @@ import type { AuditEntry } from '../audit';
 import { mapLimit } from '../concurrency';
 import { count, logger } from '../telemetry';
 import type { Deps } from './deps';
-import { type Change, type CommitResult, commitChange, flushOutboxes, isNoop } from './outbox';
+import { type Change, type CommitResult, commitChange, flushOutboxes, isNoop, newLeaseOwner } from './outbox';
 import { planAging } from './plan-aging';
 import { planFailedDebitsGroup, planRemindersGroup } from './plan-notifications';
 
@@ -49,11 +49,20 @@ export interface WorkSummary {
 }
 
 /** Rules of one job for one borrower's installments: a change per installment (or null: nothing to do). */
+/** Business time of a run: the scheduled instant, its local day, and `at` as records carry it (local offset). */
+export interface JobContext {
+  now: string;
+  today: string;
+  at: string;
+  /** This run's lease owner for the outbox entries it writes. */
+  owner: string;
+}
+
 export type GroupPlanner = (
   deps: Deps,
   borrower: Borrower,
   installments: Installment[],
-  ctx: { now: string; today: string },
+  ctx: JobContext,
 ) => Promise<(Change | null)[]>;
 
 const PLANNERS: Record<Job, GroupPlanner> = {
@@ -84,18 +93,15 @@ export async function runWorkItem(
   };
   const now = item.scheduledTime;
   const today = localDateOf(now, deps.config.timeZone);
+  const ctx: JobContext = {
+    now,
+    today,
+    at: formatInstant(now, deps.config.timeZone),
+    owner: newLeaseOwner(),
+  };
   for (const [index, partition] of item.partitions.entries()) {
     const startKey = index === 0 ? item.startKey : undefined;
-    const resumeAt = await runPartition(
-      deps,
-      item.job,
-      partition,
-      item.shard,
-      startKey,
-      { now, today },
-      summary,
-      opts,
-    );
+    const resumeAt = await runPartition(deps, item.job, partition, item.shard, startKey, ctx, summary, opts);
     if (resumeAt) {
       summary.continuation = { ...item, partitions: item.partitions.slice(index), startKey: resumeAt };
       return summary;
@@ -111,7 +117,7 @@ async function runPartition(
   partition: string,
   shard: number,
   startKey: Record<string, unknown> | undefined,
-  ctx: { now: string; today: string },
+  ctx: JobContext,
   summary: WorkSummary,
   opts: { shouldYield?: () => boolean; pageSize?: number },
 ): Promise<Record<string, unknown> | undefined> {
@@ -156,7 +162,7 @@ async function processGroups(
   deps: Deps,
   job: Job,
   groups: Installment[][],
-  ctx: { now: string; today: string },
+  ctx: JobContext,
   summary: WorkSummary,
 ): Promise<void> {
   const results = await mapLimit(groups, deps.config.jobs.concurrency, (group) =>
@@ -165,7 +171,7 @@ async function processGroups(
   // Audit entries are recorded in group order, whatever order the groups finished in.
   for (const entries of results.map((r) => r.audit)) for (const entry of entries) deps.audit.record(entry);
   const saved = results.flatMap((r) => r.saved);
-  const { summary: flush } = await flushOutboxes(deps, saved, ctx.today);
+  const { summary: flush } = await flushOutboxes(deps, saved, ctx);
   summary.notificationsSent += flush.notificationsPublished;
   summary.eventsPublished += flush.eventsPublished;
   if (flush.notificationsPublished) count(METRIC.notificationsSent, flush.notificationsPublished);
@@ -180,7 +186,7 @@ async function processGroup(
   deps: Deps,
   job: Job,
   group: Installment[],
-  ctx: { now: string; today: string },
+  ctx: JobContext,
   summary: WorkSummary,
 ): Promise<{ audit: AuditEntry[]; saved: Installment[] }> {
   const borrowerId = group[0]?.borrowerId as string;
@@ -203,10 +209,10 @@ async function processGroup(
       const change = changes[index];
       const result: CommitResult | null =
         change && !isNoop(before, change)
-          ? await commitChange(deps, before, change, ctx.now, ctx.today)
-          : await moveIndexOnly(deps, before, job, ctx.today);
+          ? await commitChange(deps, before, change, ctx)
+          : await moveIndexOnly(deps, before, ctx);
       if (result === null) {
-        if (before.outbox.events.length || before.outbox.messages.length) saved.push(before);
+        if (before.outbox.length > 0) saved.push(before);
         continue;
       }
       if (!result.saved) {
@@ -232,16 +238,10 @@ async function processGroup(
 }
 
 /**
- * An installment read by a job with nothing to do today still has to leave today's partition:
- * re-save it only when its next date for this job is no longer the partition it was found in.
+ * An installment read by a job with nothing to do today must still leave the partition it was found
+ * in (its next date for this job is later now), or a catch-up read would find it again.
  */
-async function moveIndexOnly(
-  deps: Deps,
-  before: Installment,
-  _job: Job,
-  today: string,
-): Promise<CommitResult | null> {
-  const hasOutbox = before.outbox.events.length > 0 || before.outbox.messages.length > 0;
-  if (hasOutbox) return null; // the flush below publishes and re-saves it
-  return commitChange(deps, before, { installment: before }, '', today);
+async function moveIndexOnly(deps: Deps, before: Installment, ctx: JobContext): Promise<CommitResult | null> {
+  if (before.outbox.length > 0) return null; // the flush publishes it and re-saves it
+  return commitChange(deps, before, { installment: before }, ctx);
 }
