@@ -1,0 +1,63 @@
+/**
+ * An in-process, in-memory DynamoDB (dynalite) with the project's table created: for tests, the
+ * simulator and the benchmark. Not for Lambda: dynalite is a development dependency.
+ */
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from './aws-clients';
+import { tableDefinition } from './table-definition';
+
+type Dynalite = (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
+
+export interface EmbeddedDynamo {
+  /** `http://127.0.0.1:<port>`: give it to other clients (e.g. `createClients({ endpoints })`). */
+  endpoint: string;
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+/** Local credentials: dynalite checks that requests are signed, not by whom. */
+export const EMBEDDED_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const EMBEDDED_REGION = 'ap-east-1';
+
+/** Starts dynalite on a free loopback port and creates the table (with its three job indexes). */
+export async function startEmbeddedDynamo(tableName = 'repayment-sentinel'): Promise<EmbeddedDynamo> {
+  const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS });
+  const doc = createDocumentClient(client);
+  await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return {
+    endpoint,
+    client,
+    doc,
+    tableName,
+    stop: async () => {
+      client.destroy();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The ports the use cases need from the world, in the domain's words. DynamoDB, SNS, EventBridge and
+ * SQS classes implement them (`dynamo-store.ts`, `sns-notifier.ts`, `eventbridge-publisher.ts`,
+ * `work-queue.ts`); tests and the simulator may pass other implementations.
+ */
+import type {
+  Borrower,
+  DetailType,
+  DomainEvent,
+  Installment,
+  LocalDate,
+  NotificationKind,
+  OutboundMessage,
+} from '../../shared/rules/types';
+import type { Job } from '../../shared/table-layout';
+
+export type { OutboundMessage };
+
+/** A value with the optimistic-concurrency version it was read at. */
+export interface Versioned<T> {
+  item: T;
+  version: number;
+}
+
+/** The next local date on which each job has something to do with an installment (null: nothing). */
+export type NextActionDates = Record<Job, LocalDate | null>;
+
+/** The storage key of an item, the only thing about a bad item that may be logged. */
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+/** One entry of a `queryDue` page: a valid installment, or the key of an item that failed validation. */
+export type DueEntry = { ok: true; inst: Installment } | { ok: false; key: ItemKey; problem: string };
+
+export interface DuePage {
+  entries: DueEntry[];
+  /** Where the next page starts; absent on the last page. Plain JSON: it may travel in a continuation. */
+  nextKey?: Record<string, unknown>;
+}
+
+export interface InstallmentStore {
+  /** The installment, validated; null when absent. A stored item that fails validation throws {@link CorruptItemError}. */
+  getInstallment(loanId: string, seq: string): Promise<Installment | null>;
+  /** The split parts `"<parentSeq>.<k>"` of an installment (direct parts only), in `seq` order (numeric part by part). */
+  getParts(loanId: string, parentSeq: string): Promise<Installment[]>;
+  /** Stores a new installment as given (its `version` included) unless one with its key exists. */
+  createInstallment(inst: Installment, next: NextActionDates): Promise<'created' | 'exists'>;
+  /** Unconditional bulk load (seeding, portfolio load): batches of 25 with unprocessed-item retries. */
+  putInstallments(items: { inst: Installment; next: NextActionDates }[]): Promise<void>;
+  /** Writes the new state if the stored version is still `expectedVersion`; bumps version; writes the job index keys from `next`. */
+  saveInstallment(
+    inst: Installment,
+    expectedVersion: number,
+    next: NextActionDates,
+  ): Promise<{ saved: true; version: number } | { saved: false }>;
+  /**
+   * Streams the installments whose next `job` date is `date`, in `shard`, page by page (a Query on the
+   * job's sparse index, never a Scan), sorted by borrower, loan and seq.
+   */
+  queryDue(
+    job: Job,
+    date: LocalDate,
+    shard: number,
+    opts?: { startKey?: Record<string, unknown>; pageSize?: number },
+  ): AsyncIterable<DuePage>;
+}
+
+export interface BorrowerStore {
+  /** The borrower profile, validated; null when absent (or only an at-risk record exists so far). */
+  getBorrower(borrowerId: string): Promise<Borrower | null>;
+  /** Upserts the profile; the at-risk history only moves forward (max of stored and given `lastFailedDebitOn`). */
+  putBorrower(b: Borrower): Promise<void>;
+  /** Bulk load (seeding): whole items replaced, in batches of 25. */
+  putBorrowers(bs: Borrower[]): Promise<void>;
+  /** `lastFailedDebitOn = max(stored, on)` in one conditional write (works before the profile exists). */
+  recordFailedDebit(borrowerId: string, on: LocalDate): Promise<void>;
+}
+
+/** What an occurrence is about: a notification kind or an event's detail type. */
+export type ClaimKind = NotificationKind | DetailType;
+
+/** (installment, kind, occurrence): the exactly-once key of RULES.md sections 5 and 6. */
+export interface OccurrenceKey {
+  loanId: string;
+  seq: string;
+  kind: ClaimKind;
+  occurrence: string;
+}
+
+/** How a claimed occurrence ended. */
+export type ClaimStatus = 'SENT' | 'SKIPPED_CAP' | 'UNREACHABLE' | 'PUBLISHED';
+
+export type ClaimResult =
+  | { result: 'claimed' }
+  | { result: 'done'; status: ClaimStatus }
+  | { result: 'busy' };
+
+export interface ClaimStore {
+  /**
+   * Conditional put: 'claimed' if new (or its lease expired while still PENDING), 'done' if already
+   * completed (with its recorded status), 'busy' if another run holds an unexpired lease.
+   * `leaseUntil` and `now` are ISO instants.
+   */
+  claim(key: OccurrenceKey, leaseUntil: string, now: string): Promise<ClaimResult>;
+  /** Records the occurrence as done for good. */
+  complete(key: OccurrenceKey, status: ClaimStatus): Promise<void>;
+  /** A claim whose publish failed: deletes it (if still PENDING) so a later run retries. */
+  release(key: OccurrenceKey): Promise<void>;
+}
+
+export interface CapStore {
+  /** Notifications counted against the borrower's cap on `day`. */
+  sentOn(borrowerId: string, day: LocalDate): Promise<number>;
+  /**
+   * Idempotent: adds `occurrenceId` to the borrower's set for the day if the set is below `cap` or
+   * already holds it (true), else false. One conditional write: never above the cap under concurrency.
+   */
+  reserve(borrowerId: string, day: LocalDate, occurrenceId: string, cap: number): Promise<boolean>;
+}
+
+export interface Notifier {
+  /** Publishes one message per entry; throws {@link PublishError} listing the entries not sent after retries. */
+  send(messages: OutboundMessage[]): Promise<void>;
+}
+
+export interface EventPublisher {
+  /** Puts the events on the bus; throws {@link PublishError} listing the entries not put after retries. */
+  publish(events: DomainEvent[]): Promise<void>;
+}
+
+export interface WorkQueue<T> {
+  /** Sends the messages (10 per SendMessageBatch call); throws {@link PublishError} for entries not sent after retries. */
+  enqueue(messages: T[]): Promise<void>;
+}
+
+/** A stored item failed validation. Carries its key only: never the item's content. */
+export class CorruptItemError extends Error {
+  override readonly name = 'CorruptItemError';
+  constructor(
+    readonly key: ItemKey,
+    readonly problem: string,
+  ) {
+    super(`stored item ${key.PK} / ${key.SK} failed validation: ${problem}`);
+  }
+}
+
+/** One entry a publisher could not deliver. `ref` names it by ids only (no body, no address). */
+export interface FailedEntry {
+  /** Position of the entry in the list given to `send` / `publish` / `enqueue`. */
+  index: number;
+  ref: string;
+  code: string;
+  /** True when the service blamed the request (retrying it unchanged will not help). */
+  senderFault: boolean;
+}
+
+/**
+ * Some entries were not delivered after retries. The others were: `failed` says which were not, so a
+ * caller may release just those. The message names ids and error codes only.
+ */
+export class PublishError extends Error {
+  override readonly name = 'PublishError';
+  constructor(
+    readonly target: 'sns' | 'eventbridge' | 'sqs',
+    readonly failed: FailedEntry[],
+    readonly total: number,
+  ) {
+    const shown = failed
+      .slice(0, 10)
+      .map((f) => `${f.ref}: ${f.code}`)
+      .join('; ');
+    const more = failed.length > 10 ? `; and ${failed.length - 10} more` : '';
+    super(`${target}: ${failed.length} of ${total} entries not delivered (${shown}${more})`);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * WorkQueue on SQS: each message as JSON, SendMessageBatch 10 per call, failed entries retried.
+ */
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type DeliveryOptions, deliverInBatches } from './batch-delivery';
+import type { WorkQueue } from './ports';
+
+export class SqsWorkQueue<T> implements WorkQueue<T> {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly options: DeliveryOptions = {},
+  ) {}
+
+  async enqueue(messages: T[]): Promise<void> {
+    await deliverInBatches({
+      target: 'sqs',
+      items: messages,
+      ref: (_message, index) => `#${index}`,
+      options: this.options,
+      send: async (batch) => {
+        const out = await this.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: batch.map(({ id, item }) => ({ Id: id, MessageBody: JSON.stringify(item) })),
+          }),
+        );
+        return (out.Failed ?? []).map((f) => ({
+          id: f.Id ?? '',
+          code: f.Code ?? 'Unknown',
+          senderFault: f.SenderFault === true,
+        }));
+      },
+    });
+  }
+}
