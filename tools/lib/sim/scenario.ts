@@ -26,7 +26,7 @@ const isRealDate = (s: string) => {
 const localDate = z
   .string(expected('expected YYYY-MM-DD'))
   .regex(LOCAL_DATE, 'expected YYYY-MM-DD')
-  .refine(isRealDate, 'expected a real calendar date');
+  .refine((s) => !LOCAL_DATE.test(s) || isRealDate(s), 'expected a real calendar date');
 
 const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
