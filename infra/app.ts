@@ -1,0 +1,30 @@
+/**
+ * CDK entry (`cdk.json`): `npx cdk synth -c env=<name>` loads `config/<name>.json` over
+ * `config/default.json`, validates it with the operator-config schema, and builds the stacks.
+ * An invalid config stops here with one line per problem, naming its path, and exit code 1.
+ */
+import { App } from 'aws-cdk-lib';
+import { formatProblems, loadConfig } from '../shared/config/load';
+import { addSentinelStacks } from './sentinel-app';
+
+const app = new App();
+const envName = String(app.node.tryGetContext('env') ?? 'default');
+const loaded = loadConfig({ env: envName });
+if (!loaded.ok) {
+  process.stderr.write(
+    `repayment-sentinel: config "${envName}" is invalid:\n${formatProblems(loaded.problems)
+      .map((line: string) => `  ${line}`)
+      .join('\n')}\n`,
+  );
+  process.exit(1);
+}
+
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+addSentinelStacks(app, {
+  config: loaded.config,
+  envName,
+  // Environment-agnostic when no credentials are around (offline synth); pinned when deploying.
+  ...(account && region ? { env: { account, region } } : {}),
+});
+app.synth();

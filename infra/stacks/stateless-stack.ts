@@ -1,0 +1,79 @@
+/**
+ * What can be replaced at will: functions, queues, schedules, the intake rule, alarms and the
+ * dashboard. Depends on the stateful stack only through the resources passed in.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { Config } from '../../shared/config/schema';
+import { JOBS } from '../../shared/table-layout';
+import { Intake } from '../constructs/intake';
+import { JOB_WIRING, Jobs } from '../constructs/jobs';
+import { Observability } from '../constructs/observability';
+import { Schedules } from '../constructs/schedules';
+import { commonEnvironment } from '../function-environment';
+import type { StatefulStack } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: Config;
+  readonly envName: string;
+  readonly stateful: StatefulStack;
+}
+
+export class StatelessStack extends Stack {
+  readonly jobs: Jobs;
+  readonly schedules: Schedules;
+  readonly intake: Intake;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const { table } = props.stateful.storage;
+    const { eventBus, notificationsTopic, notificationsKey, opsAlertsTopic } = props.stateful.messaging;
+    const environment = commonEnvironment({
+      config,
+      tableName: table.tableName,
+      eventBusName: eventBus.eventBusName,
+    });
+
+    this.jobs = new Jobs(this, 'Jobs', {
+      config,
+      environment,
+      table,
+      eventBus,
+      notificationsTopic,
+      notificationsKey,
+    });
+    this.schedules = new Schedules(this, 'Schedules', {
+      config,
+      dispatch: this.jobs.dispatch,
+      envName: props.envName,
+    });
+    this.intake = new Intake(this, 'Intake', {
+      environment,
+      table,
+      eventBus,
+      notificationsTopic,
+      notificationsKey,
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      config,
+      envName: props.envName,
+      alarmTopic: opsAlertsTopic,
+      functions: {
+        Dispatch: this.jobs.dispatch,
+        ...Object.fromEntries(JOBS.map((job) => [`${JOB_WIRING[job].title}Worker`, this.jobs.workers[job]])),
+        Intake: this.intake.function,
+      },
+      deadLetterQueues: {
+        Schedules: this.schedules.deadLetterQueue,
+        ...Object.fromEntries(
+          JOBS.map((job) => [`${JOB_WIRING[job].title}Work`, this.jobs.workQueues[job].deadLetterQueue]),
+        ),
+        IntakeEvents: this.intake.queue.deadLetterQueue,
+        IntakeRule: this.intake.ruleDeadLetterQueue,
+      },
+    });
+  }
+}
