@@ -1,18 +1,25 @@
 /**
  * CDK entry (`cdk.json`): `npx cdk synth -c env=<name>` loads `config/<name>.json` over
- * `config/default.json`, validates it with the operator-config schema, and builds the stacks.
- * An invalid config stops here with one line per problem, naming its path, and exit code 1.
+ * `config/default.json`, validates it with the operator-config schema, and builds the stacks of
+ * that environment. `-c configFile=<path>` merges another file instead (a candidate change, to see
+ * its template before committing it). An invalid config stops here with one line per problem,
+ * naming its path, and exit code 1.
  */
 import { App } from 'aws-cdk-lib';
 import { formatProblems, loadConfig } from '../shared/config/load';
+import { EnvironmentTooLargeError } from './function-environment';
 import { addSentinelStacks } from './sentinel-app';
 
 const app = new App();
 const envName = String(app.node.tryGetContext('env') ?? 'default');
-const loaded = loadConfig({ env: envName });
+const configFile: unknown = app.node.tryGetContext('configFile');
+const loaded =
+  typeof configFile === 'string' ? loadConfig({ file: configFile }) : loadConfig({ env: envName });
 if (!loaded.ok) {
   process.stderr.write(
-    `repayment-sentinel: config "${envName}" is invalid:\n${formatProblems(loaded.problems)
+    `repayment-sentinel: config "${typeof configFile === 'string' ? configFile : envName}" is invalid:\n${formatProblems(
+      loaded.problems,
+    )
       .map((line: string) => `  ${line}`)
       .join('\n')}\n`,
   );
@@ -21,10 +28,16 @@ if (!loaded.ok) {
 
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
-addSentinelStacks(app, {
-  config: loaded.config,
-  envName,
-  // Environment-agnostic when no credentials are around (offline synth); pinned when deploying.
-  ...(account && region ? { env: { account, region } } : {}),
-});
+try {
+  addSentinelStacks(app, {
+    config: loaded.config,
+    envName,
+    // Environment-agnostic when no credentials are around (offline synth); pinned when deploying.
+    ...(account && region ? { env: { account, region } } : {}),
+  });
+} catch (error) {
+  if (!(error instanceof EnvironmentTooLargeError)) throw error;
+  process.stderr.write(`repayment-sentinel: config "${envName}" cannot be deployed: ${error.message}\n`);
+  process.exit(1);
+}
 app.synth();

@@ -32,7 +32,7 @@ const EVERY = new Set(['*', '?']);
 export function dailyFireMinutes(expression: string): number[] | null {
   const inner = /^cron\((.+)\)$/.exec(expression.trim())?.[1];
   const fields = inner?.trim().split(/\s+/);
-  if (!fields || fields.length !== 6) return null;
+  if (fields?.length !== 6) return null;
   const [minute, hour, dayOfMonth, month, dayOfWeek, year] = fields as [
     string,
     string,

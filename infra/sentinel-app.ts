@@ -1,11 +1,12 @@
 /**
  * The whole system as a CDK app: a stateful and a stateless stack per environment, checked by
- * cdk-nag (AWS Solutions) on every synth. Used by `infra/app.ts` and by the infra tests.
+ * cdk-nag (AWS Solutions) on every synth: an unacknowledged finding fails the synth. Each accepted
+ * finding is acknowledged next to the resource it concerns, with its reason.
+ * Used by `infra/app.ts` and by the infra tests.
  */
 import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Config } from '../shared/config/schema';
-import { acknowledgeFindings } from './nag-acknowledgements';
 import { StatefulStack } from './stacks/stateful-stack';
 import { StatelessStack } from './stacks/stateless-stack';
 
@@ -42,12 +43,11 @@ export function addSentinelStacks(
     stateful,
     ...(opts.env ? { env: opts.env } : {}),
   });
-  stateless.addDependency(stateful);
+  stateless.addStackDependency(stateful);
   for (const stack of [stateful, stateless]) {
     Tags.of(stack).add('app', 'repayment-sentinel');
     Tags.of(stack).add('environment', opts.envName);
   }
-  acknowledgeFindings({ stateful, stateless });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stateful, stateless };
 }

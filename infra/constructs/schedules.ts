@@ -3,8 +3,9 @@
  * time zone (Scheduler, not an events rule, because rules only know UTC and so drift by an hour
  * with daylight saving), all invoking the dispatch function with `{ job, scheduledTime }`.
  */
-import { Duration, TimeZone } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   ContextAttribute,
   Schedule,
@@ -43,10 +44,26 @@ export class Schedules extends Construct {
       'the job schedules (invocations that failed every retry)',
     );
     const timeZone = TimeZone.of(props.config.timeZone);
+    const stack = Stack.of(this);
+    // One role for every schedule: invoke dispatch, send to the DLQ; assumable by this account's
+    // Scheduler only.
+    const role = new Role(this, 'InvokeRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'EventBridge Scheduler: invoke the dispatch function, dead-letter failed invocations',
+    });
+    const dispatchLogicalId = stack.getLogicalId(props.dispatch.node.defaultChild as CfnFunction);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${dispatchLogicalId}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the dispatch function and its qualified ARNs (versions/aliases), added by grantInvoke; the wildcard covers qualifiers of that one function only.',
+    });
 
     for (const job of JOBS) {
       props.config.schedules[job].forEach((expression, index) => {
         const target = new LambdaInvoke(props.dispatch, {
+          role,
           // The scheduled time, not the delivery time: a retried or late invocation works on its own day.
           input: ScheduleTargetInput.fromObject({ job, scheduledTime: ContextAttribute.scheduledTime }),
           deadLetterQueue: this.deadLetterQueue,
