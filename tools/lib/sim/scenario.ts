@@ -199,7 +199,12 @@ export function prepareScenario(raw: unknown, operatorConfig: unknown): PrepareR
   // The consistency checks need a time zone: the merged one, else the operator's. When the schema
   // failed they still run on the parts that are valid, so every problem is reported at once.
   const timeZone = config.ok ? config.config.timeZone : fallbackTimeZone(operatorConfig);
-  const consistency = checkConsistency(parsed.success ? parsed.data : validParts(raw), timeZone);
+  const consistency = checkConsistency(
+    parsed.success
+      ? { ...parsed.data, ...namedKeys(parsed.data.installments, parsed.data.borrowers) }
+      : validParts(raw),
+    timeZone,
+  );
   problems.push(...consistency.problems);
   if (!parsed.success || !config.ok || problems.length > 0) return { ok: false, problems };
   const scenario = parsed.data;
@@ -222,6 +227,9 @@ interface PartialScenario {
   installments: (ScenarioInstallment | null)[];
   events: (ScenarioEvent | null)[];
   retries: (ScenarioRetry | null)[];
+  /** Keys named by every installment and ids of every borrower, valid or not: what events may refer to. */
+  installmentKeys: Set<string>;
+  borrowerIds: Set<string>;
 }
 
 function validParts(raw: unknown): PartialScenario {
@@ -235,6 +243,15 @@ function validParts(raw: unknown): PartialScenario {
     installments: each(r.installments, installmentSchema),
     events: each(r.events, eventSchema),
     retries: each(r.retries, retrySchema),
+    ...namedKeys(r.installments, r.borrowers),
+  };
+}
+
+function namedKeys(installments: unknown, borrowers: unknown) {
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
+  return {
+    installmentKeys: new Set(list(installments).map((i) => installmentKey(String(i.loanId), String(i.seq)))),
+    borrowerIds: new Set(list(borrowers).map((b) => String(b.borrowerId))),
   };
 }
 
@@ -269,7 +286,7 @@ function checkConsistency(scenario: PartialScenario, timeZone: string) {
         message: `duplicate installment ${key} (first at installments[${first}])`,
       });
     } else installments.set(key, i);
-    if (scenario.borrowers.every((b) => b !== null) && !borrowers.has(inst.borrowerId)) {
+    if (!scenario.borrowerIds.has(inst.borrowerId)) {
       problems.push({
         path: `installments[${i}].borrowerId`,
         message: `unknown borrower "${inst.borrowerId}"`,
@@ -278,7 +295,6 @@ function checkConsistency(scenario: PartialScenario, timeZone: string) {
     if (start && inst.dueDate < start)
       problems.push({ path: `installments[${i}].dueDate`, message: `before start (${start})` });
   });
-  const allInstallmentsValid = scenario.installments.every((inst) => inst !== null);
   const eventInstants = scenario.events.map((event, i) => {
     if (!event) return '';
     const instant = toInstant(event.at, timeZone);
@@ -288,8 +304,7 @@ function checkConsistency(scenario: PartialScenario, timeZone: string) {
     }
     if (
       event.type !== 'adjustment' &&
-      allInstallmentsValid &&
-      !installments.has(installmentKey(event.loanId, event.seq))
+      !scenario.installmentKeys.has(installmentKey(event.loanId, event.seq))
     ) {
       problems.push({
         path: `events[${i}].loanId`,
@@ -299,7 +314,7 @@ function checkConsistency(scenario: PartialScenario, timeZone: string) {
     return instant;
   });
   scenario.retries.forEach((r, i) => {
-    if (r && allInstallmentsValid && !installments.has(installmentKey(r.loanId, r.seq))) {
+    if (r && !scenario.installmentKeys.has(installmentKey(r.loanId, r.seq))) {
       problems.push({
         path: `retries[${i}].loanId`,
         message: `unknown installment ${installmentKey(r.loanId, r.seq)}`,
