@@ -105,10 +105,6 @@ export function evaluateAdjustment(
 
   const valid = parseRequest(request);
   if (!valid) return reject('INVALID_REQUEST');
-  // The new due date must fall after the day of approval. Compared in days, so a huge `days` is
-  // left to the limit check instead of overflowing the calendar.
-  if (valid.action === 'EXTEND' && valid.days <= daysBetween(inst.dueDate, today))
-    return reject('INVALID_REQUEST');
 
   const aged = ageInstallment(inst, today, ctx);
   const cur = aged.installment;
@@ -116,6 +112,11 @@ export function evaluateAdjustment(
   if (isClosed(cur) || (cur.status === 'OVERDUE' && dpdOn(cur, today) > adjustments.untilDpd)) {
     return reject('NOT_ELIGIBLE_STATUS');
   }
+  // The new due date must fall after the day of approval: a question only for an installment that
+  // could be approved, so it comes after the status. Compared in days, so a huge `days` is left to
+  // the limit check instead of overflowing the calendar.
+  if (valid.action === 'EXTEND' && valid.days <= daysBetween(cur.dueDate, today))
+    return reject('INVALID_REQUEST');
   if (
     valid.action === 'EXTEND' &&
     (valid.days > adjustments.maxExtensionDays || cur.extensions >= adjustments.maxExtensions)
