@@ -17,6 +17,7 @@ import type { PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { AuditEntry } from '../../../functions/lib/audit';
 import { daysBetween, formatInstant } from '../../../shared/rules/calendar';
+import type { NewInstallmentInput } from '../../../shared/rules/installment';
 import type { Installment } from '../../../shared/rules/types';
 import { JOBS, type Job } from '../../../shared/table-layout';
 import { Agenda, type Step } from './agenda';
@@ -234,7 +235,7 @@ export async function runPrepared(
         consents: b.consents ?? {},
         lastFailedDebitOn: null,
       })),
-      scenario.installments.map((i) => ({ ...i })) as never,
+      scenario.installments.map((i): NewInstallmentInput => ({ ...i })),
       prepared.span.from,
     );
 
