@@ -5,14 +5,25 @@
  * its template before committing it). An invalid config stops here with one line per problem,
  * naming its path, and exit code 1.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { formatProblems, loadConfig } from '../shared/config/load';
 import { EnvironmentTooLargeError } from './function-environment';
 import { addSentinelStacks } from './sentinel-app';
 
+const CONFIG_DIR = fileURLToPath(new URL('../config', import.meta.url));
+
 const app = new App();
 const envName = String(app.node.tryGetContext('env') ?? 'default');
 const configFile: unknown = app.node.tryGetContext('configFile');
+// A mistyped environment must not quietly deploy the defaults under a new name.
+const envFile = join(CONFIG_DIR, `${envName}.json`);
+if (typeof configFile !== 'string' && envName !== 'default' && !existsSync(envFile)) {
+  process.stderr.write(`repayment-sentinel: no config for environment "${envName}" (expected ${envFile})\n`);
+  process.exit(1);
+}
 const loaded =
   typeof configFile === 'string' ? loadConfig({ file: configFile }) : loadConfig({ env: envName });
 if (!loaded.ok) {
