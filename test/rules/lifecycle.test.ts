@@ -666,7 +666,10 @@ describe('nextAgingDate', () => {
   it("points at every day the aging has something to do: runs on those days alone produce the daily runs' events", () => {
     // Prepare: OVERDUE since DPD 1, warned at DPD 25
     const start = ageInstallment(fresh(), '2026-12-11', TIER_C).installment;
-    const warned: Installment = { ...start, reminders: { ...start.reminders, creditWarnedOn: addDays(DUE, 25) } };
+    const warned: Installment = {
+      ...start,
+      reminders: { ...start.reminders, creditWarnedOn: addDays(DUE, 25) },
+    };
     const last = addDays(DUE, 200);
     // Act
     const daily = ageDaily(warned, '2026-12-12', last, TIER_C).events;
