@@ -83,6 +83,7 @@ export class Observability extends Construct {
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, (alarmId) =>
         fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }).createAlarm(this, alarmId, {
+          alarmName: `repayment-sentinel-${props.envName}-${alarmId}`,
           alarmDescription: `${name}: the function failed (an invocation threw or timed out). See docs/operations.md#function-errors.`,
           threshold: 1,
           evaluationPeriods: 1,
@@ -92,6 +93,7 @@ export class Observability extends Construct {
       );
       alarm(`${name}Throttles`, (alarmId) =>
         fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }).createAlarm(this, alarmId, {
+          alarmName: `repayment-sentinel-${props.envName}-${alarmId}`,
           alarmDescription: `${name}: invocations were throttled (account concurrency exhausted?). See docs/operations.md#throttles.`,
           threshold: 1,
           evaluationPeriods: 1,
@@ -106,6 +108,7 @@ export class Observability extends Construct {
         queue
           .metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' })
           .createAlarm(this, alarmId, {
+            alarmName: `repayment-sentinel-${props.envName}-${alarmId}`,
             alarmDescription: `${name}: messages are waiting in a dead-letter queue. See docs/operations.md#dead-letter-messages.`,
             threshold: 1,
             evaluationPeriods: 1,
@@ -122,6 +125,7 @@ export class Observability extends Construct {
       // gap between two fire times. No data at all is the very thing to catch: missing = breaching.
       alarm(`${job}DidNotRun`, (alarmId) =>
         serviceMetric(METRIC.jobRunCompleted, Duration.hours(1), { job }).createAlarm(this, alarmId, {
+          alarmName: `repayment-sentinel-${props.envName}-${alarmId}`,
           alarmDescription: `The ${job} job completed no dispatch in the last ${hours} hours (schedules: ${props.config.schedules[job].join(', ')}). See docs/operations.md#job-did-not-run.`,
           threshold: 1,
           evaluationPeriods: hours,
@@ -143,6 +147,7 @@ export class Observability extends Construct {
     const threshold = props.config.operations.failedDebitRatioAlarmThreshold;
     alarm('FailedDebitRatio', (alarmId) =>
       failedRatio.createAlarm(this, alarmId, {
+        alarmName: `repayment-sentinel-${props.envName}-${alarmId}`,
         alarmDescription: `More than ${threshold * 100}% of the debit attempts reported in the last 24 hours failed (operations.failedDebitRatioAlarmThreshold). See docs/operations.md#failed-debit-ratio.`,
         threshold,
         evaluationPeriods: 1,
