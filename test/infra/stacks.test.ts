@@ -2,9 +2,12 @@
  * The default environment's stacks, synthesised once: storage, messaging, schedules, queues,
  * functions, least privilege, observability and cdk-nag.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy, Role } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_WIRING, WORKER_TIMEOUT } from '../../infra/constructs/jobs';
@@ -57,8 +60,26 @@ const onResource = (statements: Record<string, unknown>[], fragment: string) =>
 
 describe('cdk-nag (AWS Solutions)', () => {
   it('reports no unacknowledged finding on the synthesised app', () => {
-    // Assess: synth already ran the plugin (it throws on a finding); ask it again for the list.
+    // Assess: synth already ran the plugin (it throws on a finding); ask it again for the list,
+    // and read the validation report CDK wrote next to the templates.
     expect(unacknowledgedFindings(s.app)).toEqual([]);
+    const report = JSON.parse(readFileSync(join(s.outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports).toEqual([]);
+  });
+
+  it('does report a finding that nobody acknowledged (the check is not vacuous)', () => {
+    // Prepare: a queue with no DLQ, no encryption and no TLS policy, outside the app.
+    const app = new App();
+    new Queue(new Stack(app, 'Scratch'), 'Bare', { encryption: QueueEncryption.UNENCRYPTED });
+    // Act
+    const findings = unacknowledgedFindings(app);
+    // Assess
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('AwsSolutions-SQS3'),
+        expect.stringContaining('AwsSolutions-SQS4'),
+      ]),
+    );
   });
 
   it('scopes every acknowledgement to a resource, never a stack or the app, each with a reason', () => {
