@@ -1,0 +1,106 @@
+/**
+ * What one side of the benchmark (ours, or the naive baseline) reports about one run of the day, and
+ * the pieces both sides share: the jobs' hours, the floor tracker and the RSS sampler.
+ */
+import type { LocalDate } from '../../../shared/rules/types';
+import type { Job } from '../../../shared/table-layout';
+import type { Usage, WrittenKey } from './aws-counting';
+
+/** The benchmark day's runs: aging at 00:30, reminders at 09:00, failed debits at 10:00 (local). */
+export const JOB_TIMES: Record<Job, string> = { aging: '00:30', reminders: '09:00', failedDebits: '10:00' };
+
+export interface JobMeasure {
+  job: Job;
+  usage: Usage;
+  /**
+   * Installments this side acted on in this job: changed state (a transition), emitted an event, sent
+   * or skipped a notification, requested a retry. De-duplicated by installment. On our side it is the
+   * floor (what the day needs); the baseline's should match it.
+   */
+  actedOn: number;
+  wallMs: number;
+  /** Highest RSS sampled while this job ran. */
+  peakRssBytes: number;
+}
+
+export interface SideResult {
+  side: 'ours' | 'baseline';
+  /** Ours with one shard at a time and `jobs.concurrency` 1. */
+  sequential: boolean;
+  latencyMs: number;
+  jobs: JobMeasure[];
+  /** The process's peak RSS (`process.resourceUsage().maxRSS`) at the end of the run. */
+  peakRssBytes: number;
+  /** RSS before the first job (modules loaded, clients built). */
+  startRssBytes: number;
+  /** Keys of every item written (for the restore step); absent when not asked for. */
+  written?: WrittenKey[];
+}
+
+/** Which side runs, and how: what the orchestrator hands a runner (in process or in a child). */
+export interface RunSpec {
+  side: 'ours' | 'baseline';
+  endpoint: string;
+  tableName: string;
+  day: LocalDate;
+  /** The operator configuration (validated JSON). */
+  config: unknown;
+  latencyMs: number;
+  sequential?: boolean;
+  /** Track installments acted on (a set per job: O(work) memory; off for the RSS probes). */
+  trackFloor?: boolean;
+  /** Report the keys written, for the restore step. */
+  recordWrites?: boolean;
+}
+
+/** Installments acted on, by job, as `loanId|seq`. */
+export class FloorTracker {
+  private current: Set<string> | null = null;
+  private count = 0;
+  constructor(private readonly enabled: boolean) {}
+
+  start(): void {
+    this.current = this.enabled ? new Set() : null;
+    this.count = 0;
+  }
+
+  add(loanId: string, seq: string): void {
+    if (this.current) this.current.add(`${loanId}|${seq}`);
+    else this.count++;
+  }
+
+  /** Distinct installments since `start` (when tracking is off: every report, not de-duplicated). */
+  size(): number {
+    return this.current ? this.current.size : this.count;
+  }
+}
+
+/** Samples RSS every few milliseconds; `peak` is the highest value since the last `reset`. */
+export class RssSampler {
+  private peak = 0;
+  private readonly timer: NodeJS.Timeout;
+  constructor(intervalMs = 20) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+  sample(): number {
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peak) this.peak = rss;
+    return rss;
+  }
+  reset(): void {
+    this.peak = 0;
+    this.sample();
+  }
+  get peakBytes(): number {
+    this.sample();
+    return this.peak;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** Peak RSS of this process since it started, in bytes. */
+export const processPeakRss = (): number => process.resourceUsage().maxRSS * 1024;

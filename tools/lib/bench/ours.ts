@@ -1,0 +1,134 @@
+/**
+ * Our side: the benchmark day's aging, reminders and failed-debits runs through the real code.
+ *
+ * Primary course, per job at its hour:
+ * 1. Invoke the dispatch handler (`functions/dispatch.ts`) with the schedule's input, as EventBridge
+ *    Scheduler would; its SQS work items (one per shard) are captured by the counting SQS client.
+ * 2. Run every work item through `runWorkItem` (what the job worker calls for each SQS record), all
+ *    shards at once as concurrent Lambda invocations would, or one at a time (`sequential`: the
+ *    comparison run, with `jobs.concurrency` 1 as well). Continuations are run until none is left.
+ * 3. Read the counters of the SDK middlewares: DynamoDB reads, writes and units; SNS, EventBridge calls.
+ */
+import type { Context } from 'aws-lambda';
+import { configureRuntime, getRuntime } from '../../../functions/lib/runtime';
+import { runWorkItem, type WorkItem } from '../../../functions/lib/use-cases/scheduled-job';
+import { type Config, configSchema } from '../../../shared/config/schema';
+import { toInstant } from '../../../shared/rules/calendar';
+import { JOBS, type Job } from '../../../shared/table-layout';
+import { countingClients, diffUsage, type WrittenKey } from './aws-counting';
+import {
+  FloorTracker,
+  JOB_TIMES,
+  type JobMeasure,
+  processPeakRss,
+  RssSampler,
+  type RunSpec,
+  type SideResult,
+} from './measure';
+
+const QUEUES: Record<Job, string> = {
+  aging: 'https://sqs.bench.local/000000000000/aging',
+  reminders: 'https://sqs.bench.local/000000000000/reminders',
+  failedDebits: 'https://sqs.bench.local/000000000000/failed-debits',
+};
+
+function lambdaContext(): Context {
+  return {
+    awsRequestId: `bench-${Math.random().toString(36).slice(2)}`,
+    functionName: 'bench-dispatch',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:ap-east-1:000000000000:function:bench-dispatch',
+    memoryLimitInMB: '512',
+    logGroupName: '/aws/lambda/bench-dispatch',
+    logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export async function runOurs(spec: RunSpec): Promise<SideResult> {
+  const parsed: Config = configSchema.parse(spec.config);
+  const config: Config = spec.sequential ? { ...parsed, jobs: { ...parsed.jobs, concurrency: 1 } } : parsed;
+  const floor = new FloorTracker(spec.trackFloor ?? true);
+  const written: WrittenKey[] = [];
+  const queued: Record<string, string[]> = {};
+  const counting = countingClients({
+    endpoint: spec.endpoint,
+    latencyMs: spec.latencyMs,
+    sinks: {
+      message: (m) => floor.add(m.loanId, m.seq),
+      event: (e) => floor.add(e.loanId, e.seq),
+      sqs: (url, bodies) => {
+        queued[url] ??= [];
+        queued[url].push(...bodies);
+      },
+      ...(spec.recordWrites ? { written: (key: WrittenKey) => written.push(key) } : {}),
+    },
+  });
+  let clock = toInstant(`${spec.day}T00:00`, config.timeZone);
+  configureRuntime({
+    config,
+    audit: { record: (entry) => floor.add(entry.loanId, entry.seq) },
+    clock: () => clock,
+    clientFactory: () => counting.clients,
+    env: {
+      TABLE_NAME: spec.tableName,
+      EVENT_BUS_NAME: 'repayment-sentinel-bench',
+      NOTIFICATIONS_TOPIC_ARN: 'arn:aws:sns:ap-east-1:000000000000:repayment-sentinel-notifications',
+      AGING_QUEUE_URL: QUEUES.aging,
+      REMINDERS_QUEUE_URL: QUEUES.reminders,
+      FAILED_DEBITS_QUEUE_URL: QUEUES.failedDebits,
+      SENTINEL_CONFIG: JSON.stringify(config),
+    },
+  });
+  const { handler: dispatch } = await import('../../../functions/dispatch');
+  const { deps } = getRuntime();
+
+  const runToEnd = async (item: WorkItem) => {
+    let summary = await runWorkItem(deps, item);
+    while (summary.continuation) summary = await runWorkItem(deps, summary.continuation);
+  };
+
+  const sampler = new RssSampler();
+  const startRssBytes = sampler.sample();
+  const jobs: JobMeasure[] = [];
+  try {
+    for (const job of JOBS) {
+      const scheduledTime = new Date(
+        toInstant(`${spec.day}T${JOB_TIMES[job]}`, config.timeZone),
+      ).toISOString();
+      clock = scheduledTime;
+      const before = { ...counting.usage };
+      floor.start();
+      sampler.reset();
+      const started = performance.now();
+      await dispatch({ job, scheduledTime }, lambdaContext());
+      const items = (queued[QUEUES[job]] ?? []).map((body) => JSON.parse(body) as WorkItem);
+      queued[QUEUES[job]] = [];
+      if (spec.sequential) for (const item of items) await runToEnd(item);
+      else await Promise.all(items.map(runToEnd));
+      jobs.push({
+        job,
+        usage: diffUsage(counting.usage, before),
+        actedOn: floor.size(),
+        wallMs: performance.now() - started,
+        peakRssBytes: sampler.peakBytes,
+      });
+    }
+  } finally {
+    sampler.stop();
+    counting.destroy();
+  }
+  return {
+    side: 'ours',
+    sequential: spec.sequential ?? false,
+    latencyMs: spec.latencyMs,
+    jobs,
+    peakRssBytes: processPeakRss(),
+    startRssBytes,
+    ...(spec.recordWrites ? { written } : {}),
+  };
+}

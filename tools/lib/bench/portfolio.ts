@@ -1,0 +1,436 @@
+/**
+ * The benchmark's portfolio: installments whose states, on the benchmark day, are the ones a real
+ * book has, reached through the rules themselves.
+ *
+ * Each installment comes from a *template*: a history (paid on time, cured by a retry, unpaid after
+ * a soft or hard decline, a debit result that never came, a failure reported after the day's runs,
+ * or simply not due yet), a due date relative to the benchmark day (its offset) and the borrower's
+ * credit tier. A template is made once with the rules' factory (`newInstallment`) and lived through
+ * day by day the way production would: its debit results with `recordDebitResult`, and on each day
+ * one of its next action dates (`nextActionDates`) falls, that job's planner (`planAging`,
+ * `planRemindersGroup`, `planFailedDebitsGroup`, the very code the workers run) at the job's hour;
+ * every retry it requests is answered by the payment side an hour later. It stops at 00:29 of the
+ * benchmark day. Installments are copies of templates under their own ids.
+ *
+ * The *book mixture* weighs templates as a loan book would (one due cohort per day, most installments
+ * paid or not yet due, a small unpaid tail decaying as borrowers cure). Templates whose next action
+ * date for some job is the benchmark day form the *work pool*, the others the *quiet pool*; each
+ * installment is drawn from the work pool with probability `dueFraction`, so the day's work scales
+ * with it while keeping the book's composition.
+ *
+ * Everything is a function of (seed, borrower index): any borrower's bundle can be made again, alone
+ * (the restore step puts back exactly what a run changed).
+ */
+
+import { nextActionDates } from '../../../functions/lib/next-actions';
+import type { NextActionDates } from '../../../functions/lib/ports';
+import type { Deps } from '../../../functions/lib/use-cases/deps';
+import { planAging } from '../../../functions/lib/use-cases/plan-aging';
+import {
+  planFailedDebitsGroup,
+  planRemindersGroup,
+} from '../../../functions/lib/use-cases/plan-notifications';
+import type { GroupPlanner, JobContext } from '../../../functions/lib/use-cases/scheduled-job';
+import type { Config } from '../../../shared/config/schema';
+import { addDays, minDate, toInstant } from '../../../shared/rules/calendar';
+import { newInstallment } from '../../../shared/rules/installment';
+import { recordDebitResult } from '../../../shared/rules/lifecycle';
+import type { Borrower, DeclineReason, Installment, LocalDate } from '../../../shared/rules/types';
+import { JOBS, type Job } from '../../../shared/table-layout';
+import { seededRandom } from '../portfolio';
+
+export const HISTORIES = [
+  'NOT_DUE_YET',
+  'PAID_ON_TIME',
+  'CURED_BY_RETRY',
+  'SOFT_DECLINE_UNPAID',
+  'HARD_DECLINE_UNPAID',
+  'LATE_REPORT_UNPAID',
+  'DEBIT_RESULT_MISSING',
+] as const;
+export type History = (typeof HISTORIES)[number];
+
+export interface TemplateKey {
+  history: History;
+  /** dueDate − benchmark day, in days. */
+  offset: number;
+  tier: string;
+}
+
+export interface Template extends TemplateKey {
+  inst: Installment;
+  next: NextActionDates;
+  /** Jobs whose next action date is the benchmark day. */
+  workFor: Job[];
+  weight: number;
+}
+
+export interface PortfolioOptions {
+  /** The benchmark day (local date). */
+  day: LocalDate;
+  /** Share of installments drawn from the work pool. */
+  dueFraction: number;
+  seed?: number;
+  /** Installments per borrower (one loan each). */
+  perBorrower?: number;
+}
+
+/** Oldest and farthest due dates of the book, in days from the benchmark day. */
+export const OLDEST_OFFSET = -240;
+export const FARTHEST_OFFSET = 330;
+
+/** Share of borrowers per tier (by credit score), from the top. */
+const TIER_SHARES: Record<string, number> = { S: 0.3, A: 0.3, B: 0.25, C: 0.15 };
+
+/**
+ * Unpaid share of a due cohort `days` after its due date, by history: failures stay unpaid for a
+ * while, and the tail decays as borrowers pay by hand (those become `PAID_ON_TIME`-like: quiet).
+ */
+function unpaidShare(history: History, days: number): number {
+  const decay = Math.exp(-days / 120);
+  switch (history) {
+    case 'SOFT_DECLINE_UNPAID':
+      return 0.05 * decay;
+    case 'HARD_DECLINE_UNPAID':
+      return 0.02 * decay;
+    case 'LATE_REPORT_UNPAID':
+      return 0.008 * decay;
+    case 'DEBIT_RESULT_MISSING':
+      return 0.004 * decay;
+    case 'CURED_BY_RETRY':
+      return 0.05;
+    default:
+      return 0;
+  }
+}
+
+/** The weight of a template in the book: one due cohort per day, split by history. */
+function bookWeight(key: TemplateKey): number {
+  const tierShare = TIER_SHARES[key.tier] ?? 0;
+  if (key.offset >= 0) return key.history === 'NOT_DUE_YET' ? tierShare : 0;
+  if (key.history === 'NOT_DUE_YET') return 0;
+  const days = -key.offset;
+  if (key.history === 'PAID_ON_TIME') {
+    const others = HISTORIES.filter((h) => h !== 'PAID_ON_TIME' && h !== 'NOT_DUE_YET');
+    return tierShare * (1 - others.reduce((sum, h) => sum + unpaidShare(h, days), 0));
+  }
+  return tierShare * unpaidShare(key.history, days);
+}
+
+/** A small deterministic hash (FNV-1a) of a string, for per-template variety. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+const SOFT: DeclineReason[] = ['INSUFFICIENT_FUNDS', 'BANK_UNAVAILABLE', 'LIMIT_EXCEEDED'];
+const HARD: DeclineReason[] = ['CARD_EXPIRED', 'ACCOUNT_CLOSED', 'AUTHORIZATION_REVOKED'];
+
+interface DebitEvent {
+  day: LocalDate;
+  time: string;
+  outcome: 'SUCCEEDED' | 'FAILED';
+  reason?: DeclineReason;
+}
+
+/** Local hours of each day, in order: the jobs at their schedule, debit results in between. */
+const SLOTS: ({ job: Job; time: string } | { time: string })[] = [
+  { job: 'aging', time: '00:30' },
+  { time: '06:00' },
+  { job: 'reminders', time: '09:00' },
+  { job: 'failedDebits', time: '10:00' },
+  { time: '11:00' },
+  { job: 'failedDebits', time: '16:00' },
+  { time: '17:00' },
+  { time: '20:00' },
+];
+
+const PLANNERS: Record<Job, GroupPlanner> = {
+  aging: planAging,
+  reminders: planRemindersGroup,
+  failedDebits: planFailedDebitsGroup,
+};
+
+/** A borrower standing for a tier while a template is lived through: reachable on every channel. */
+function templateBorrower(tier: string, config: Config): Borrower {
+  const range = config.creditTiers.find((t) => t.tier === tier);
+  if (!range) throw new Error(`no credit tier ${tier}`);
+  return {
+    borrowerId: 'TEMPLATE',
+    creditScore: range.minScore,
+    locale: 'zh-CN',
+    contacts: { sms: '+8613800000000', email: 'template@example.com', push: 'template' },
+    consents: {},
+    lastFailedDebitOn: null,
+  };
+}
+
+/**
+ * Lives one template from a week before its due date to 00:29 of the benchmark day, through the
+ * same planners the workers run (caps always granted: one installment never meets its own cap).
+ */
+export async function liveTemplate(key: TemplateKey, day: LocalDate, config: Config): Promise<Template> {
+  const h = hash(`${key.history}|${key.offset}|${key.tier}`);
+  const dueDate = addDays(day, key.offset);
+  const principal = (3 + (h % 28)) * 10_000; // ¥300..¥3,000
+  let inst = newInstallment(
+    {
+      loanId: 'TEMPLATE',
+      seq: 1,
+      borrowerId: 'TEMPLATE',
+      dueDate,
+      principal,
+      interest: Math.floor((principal * (100 + (h % 100))) / 10_000),
+    },
+    config,
+  );
+  const borrower = templateBorrower(key.tier, config);
+  const soft = SOFT[h % SOFT.length] as DeclineReason;
+  const pending: DebitEvent[] = [];
+  switch (key.history) {
+    case 'PAID_ON_TIME':
+      pending.push({ day: dueDate, time: '06:00', outcome: 'SUCCEEDED' });
+      break;
+    case 'CURED_BY_RETRY':
+    case 'SOFT_DECLINE_UNPAID':
+      pending.push({ day: dueDate, time: '06:00', outcome: 'FAILED', reason: soft });
+      break;
+    case 'HARD_DECLINE_UNPAID':
+      pending.push({ day: dueDate, time: '06:00', outcome: 'FAILED', reason: HARD[h % HARD.length] });
+      break;
+    case 'LATE_REPORT_UNPAID':
+      pending.push({ day: dueDate, time: '20:00', outcome: 'FAILED', reason: soft });
+      break;
+    default:
+      break;
+  }
+  const deps = {
+    config,
+    caps: { reserve: async () => true, sentOn: async () => 0 },
+  } as unknown as Deps;
+  let retries = 0;
+  let writes = 0;
+  let attempt = 0;
+
+  const runJob = async (job: Job, on: LocalDate, time: string) => {
+    if (nextActionDates(inst, on, config)[job] !== on) return;
+    const now = toInstant(`${on}T${time}`, config.timeZone);
+    const ctx: JobContext = { now, today: on, at: now, owner: 'template' };
+    const [change] = await PLANNERS[job](deps, borrower, [inst], ctx);
+    if (!change) return;
+    inst = change.installment;
+    writes++;
+    for (const event of change.events ?? []) {
+      if (event.detailType !== 'DebitRetryRequested') continue;
+      retries++;
+      // The payment side answers every retry an hour later: the cured one pays on its second retry.
+      const cured = key.history === 'CURED_BY_RETRY' && retries >= 2;
+      pending.push({
+        day: on,
+        time: time === '10:00' ? '11:00' : '17:00',
+        outcome: cured ? 'SUCCEEDED' : 'FAILED',
+        ...(cured ? {} : { reason: soft }),
+      });
+    }
+  };
+  const takeDebits = (on: LocalDate, time: string) => {
+    for (const event of pending.filter((e) => e.day === on && e.time === time)) {
+      pending.splice(pending.indexOf(event), 1);
+      const outcome = recordDebitResult(
+        inst,
+        {
+          attemptId: `attempt-${++attempt}`,
+          outcome: event.outcome,
+          ...(event.reason ? { reason: event.reason } : {}),
+          attemptedOn: on,
+        },
+        { config, borrower },
+      );
+      inst = outcome.installment;
+      writes++;
+    }
+  };
+
+  let cursor = addDays(dueDate, -10);
+  for (let guard = 0; guard < 1_000; guard++) {
+    const next = nextActionDates(inst, cursor, config);
+    const dates = [...JOBS.map((job) => next[job]), ...pending.map((e) => e.day)].filter(
+      (d): d is string => d !== null && d !== undefined,
+    );
+    if (dates.length === 0) break;
+    const on = dates.reduce(minDate);
+    if (on >= day) break;
+    for (const slot of SLOTS) {
+      if ('job' in slot) await runJob(slot.job, on, slot.time);
+      else takeDebits(on, slot.time);
+    }
+    cursor = addDays(on, 1);
+  }
+  inst = { ...inst, version: writes };
+  const next = nextActionDates(inst, day, config);
+  return {
+    ...key,
+    inst,
+    next,
+    workFor: JOBS.filter((job) => next[job] === day),
+    weight: bookWeight(key),
+  };
+}
+
+/** A weighted pool of templates, drawn from by binary search on the cumulative weights. */
+class Pool {
+  private readonly cumulative: number[] = [];
+  private total = 0;
+  constructor(readonly templates: Template[]) {
+    for (const t of templates) {
+      this.total += t.weight;
+      this.cumulative.push(this.total);
+    }
+  }
+  get empty(): boolean {
+    return this.total === 0;
+  }
+  draw(u: number): Template {
+    const target = u * this.total;
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.cumulative[mid] as number) > target) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.templates[lo] as Template;
+  }
+}
+
+export interface Bundle {
+  borrower: Borrower;
+  installments: { inst: Installment; next: NextActionDates; template: Template }[];
+}
+
+/** Borrower and loan ids carry the borrower index, so a written key leads back to its bundle. */
+export const borrowerIdOf = (b: number) => `B${String(b).padStart(8, '0')}`;
+export const loanIdOf = (b: number) => `L${String(b).padStart(8, '0')}`;
+export const borrowerIndexOfLoan = (loanId: string): number | null =>
+  /^L\d{8}$/.test(loanId) ? Number(loanId.slice(1)) : null;
+export const borrowerIndexOfBorrower = (borrowerId: string): number | null =>
+  /^B\d{8}$/.test(borrowerId) ? Number(borrowerId.slice(1)) : null;
+
+export class BenchPortfolio {
+  readonly perBorrower: number;
+  private readonly seed: number;
+  private work: Record<string, Pool> = {};
+  private quiet: Record<string, Pool> = {};
+  private tiers: { tier: string; share: number }[] = [];
+  templates: Template[] = [];
+
+  private constructor(
+    private readonly config: Config,
+    private readonly options: PortfolioOptions,
+  ) {
+    this.perBorrower = options.perBorrower ?? 3;
+    this.seed = options.seed ?? 42;
+  }
+
+  /** Lives every template of the book (a few seconds) and sorts them into the two pools. */
+  static async create(config: Config, options: PortfolioOptions): Promise<BenchPortfolio> {
+    const portfolio = new BenchPortfolio(config, options);
+    await portfolio.build();
+    return portfolio;
+  }
+
+  private async build(): Promise<void> {
+    const tiers = this.config.creditTiers.map((t) => t.tier);
+    for (const tier of tiers) {
+      for (let offset = OLDEST_OFFSET; offset <= FARTHEST_OFFSET; offset++) {
+        for (const history of HISTORIES) {
+          const key = { history, offset, tier };
+          if (bookWeight(key) <= 0) continue;
+          this.templates.push(await liveTemplate(key, this.options.day, this.config));
+        }
+      }
+    }
+    for (const tier of tiers) {
+      const mine = this.templates.filter((t) => t.tier === tier);
+      this.work[tier] = new Pool(mine.filter((t) => t.workFor.length > 0));
+      this.quiet[tier] = new Pool(mine.filter((t) => t.workFor.length === 0));
+    }
+    const total = tiers.reduce((sum, t) => sum + (TIER_SHARES[t] ?? 0), 0);
+    this.tiers = tiers.map((tier) => ({ tier, share: (TIER_SHARES[tier] ?? 0) / total }));
+  }
+
+  /** Share of the book mixture (by weight) whose next action date is the benchmark day. */
+  naturalDueFraction(): number {
+    const all = this.templates.reduce((sum, t) => sum + t.weight, 0);
+    const work = this.templates.filter((t) => t.workFor.length > 0).reduce((sum, t) => sum + t.weight, 0);
+    return work / all;
+  }
+
+  /** Number of borrowers holding `installments` installments. */
+  borrowersFor(installments: number): number {
+    return Math.ceil(installments / this.perBorrower);
+  }
+
+  /**
+   * Borrower `b` and their installments (one loan, seqs in due-date order). `quietOnly`: drawn from
+   * the quiet pool only (the growth run's extra installments, which need nothing that day).
+   * `count` limits the installments (the last borrower of an uneven total).
+   */
+  bundle(b: number, opts: { quietOnly?: boolean; count?: number } = {}): Bundle {
+    const random = seededRandom((this.seed * 0x9e3779b1 + b * 0x85ebca6b) >>> 0);
+    let u = random();
+    const tier =
+      this.tiers.find((t) => {
+        u -= t.share;
+        return u < 0;
+      })?.tier ?? (this.tiers.at(-1)?.tier as string);
+    const borrowerId = borrowerIdOf(b);
+    const loanId = loanIdOf(b);
+    const range = this.config.creditTiers.find((t) => t.tier === tier);
+    const minScore = range?.minScore ?? 350;
+    const maxScore = range?.maxScore ?? 950;
+    const creditScore = minScore + Math.floor(random() * (maxScore - minScore + 1));
+    const unreachable = random() < 0.01;
+    const contacts: Borrower['contacts'] = {};
+    if (!unreachable && random() < 0.95) {
+      contacts.sms = `+86138${String(Math.floor(random() * 100_000_000)).padStart(8, '0')}`;
+    }
+    if (!unreachable && random() < 0.8) contacts.email = `${borrowerId.toLowerCase()}@example.com`;
+    if (!unreachable && random() < 0.85) contacts.push = `device-${borrowerId}`;
+    const consents: Borrower['consents'] = {};
+    if (random() < 0.05) consents.sms = false;
+    if (random() < 0.05) consents.email = false;
+
+    const count = opts.count ?? this.perBorrower;
+    const work = this.work[tier] as Pool;
+    const quiet = this.quiet[tier] as Pool;
+    const drawn: Template[] = [];
+    for (let k = 0; k < count; k++) {
+      const fromWork = !opts.quietOnly && !work.empty && random() < this.options.dueFraction;
+      drawn.push((fromWork || quiet.empty ? work : quiet).draw(random()));
+    }
+    drawn.sort((a, b) => a.offset - b.offset);
+    const installments = drawn.map((template, k) => ({
+      inst: { ...template.inst, loanId, seq: String(k + 1), borrowerId },
+      next: template.next,
+      template,
+    }));
+    const lastFailedDebitOn = installments
+      .map((i) => i.inst.debit.lastFailureOn)
+      .filter((d): d is string => d !== null)
+      .reduce<string | null>((a, b) => (a === null || b > a ? b : a), null);
+    const borrower: Borrower = {
+      borrowerId,
+      creditScore,
+      locale: random() < 0.9 ? 'zh-CN' : 'en-US',
+      contacts,
+      consents,
+      lastFailedDebitOn,
+    };
+    return { borrower, installments };
+  }
+}

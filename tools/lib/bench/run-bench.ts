@@ -1,0 +1,284 @@
+/**
+ * The benchmark, end to end.
+ *
+ * Primary course:
+ * 1. Make the book's templates (lived through with the rules) and start the embedded store.
+ * 2. Seed N installments (batch writes; not counted).
+ * 3. Run our day (dispatch + workers, shards concurrent), then put the store back to its start state.
+ * 4. Run the naive baseline on the same data, then put the store back.
+ * 5. With a latency: run our day again one shard at a time (`jobs.concurrency` 1).
+ * 6. With growth: add 9N installments that need nothing that day and run both sides again.
+ * 7. With RSS probes: for each size, a fresh store and our run alone in its own process.
+ * Each measured run is a child process of its own (peak RSS is then the run's alone), unless
+ * `inProcess` (the smoke test).
+ */
+import defaultConfig from '../../../config/default.json';
+import { type Config, configSchema } from '../../../shared/config/schema';
+import { JOBS, type Job } from '../../../shared/table-layout';
+import type { RunSpec, SideResult } from './measure';
+import { BenchPortfolio } from './portfolio';
+import {
+  type BenchReport,
+  floorOf,
+  type GrowthReport,
+  type LatencyReport,
+  type RssProbe,
+  type RssReport,
+  ratiosOf,
+  targetsOf,
+  totalsOf,
+} from './report';
+import { runSide } from './run-side';
+import { type BenchStore, BookLayout, forkTs, restore, seedRange, startStore } from './store';
+
+export interface BenchOptions {
+  installments: number;
+  dueFraction: number;
+  latencyMs: number;
+  growth: boolean;
+  /** Due-item counts of the RSS probes (empty: none). */
+  rssDueItems: number[];
+  /** Due fraction of the RSS probes' books. */
+  rssDueFraction: number;
+  day: string;
+  seed: number;
+  /** Overrides of the operator configuration (merged over config/default.json, one level deep). */
+  config?: Record<string, unknown>;
+  /** Store and runs in this process (the smoke test); RSS figures are then not the run's alone. */
+  inProcess?: boolean;
+  log?: (line: string) => void;
+}
+
+export const DEFAULTS = {
+  installments: 200_000,
+  /** Without `--installments`, `--growth` and `--latency-ms` start from a smaller book (see docs/scale.md). */
+  installmentsWithGrowthOrLatency: 20_000,
+  dueFraction: 0.05,
+  rssDueItems: [10_000, 100_000],
+  rssDueFraction: 0.5,
+  day: '2027-03-15',
+  seed: 42,
+};
+
+export function benchConfig(overrides: Record<string, unknown> = {}): Config {
+  const merged: Record<string, unknown> = { ...defaultConfig };
+  for (const [key, value] of Object.entries(overrides)) {
+    const base = merged[key];
+    merged[key] =
+      base && typeof base === 'object' && !Array.isArray(base) && value && typeof value === 'object'
+        ? { ...base, ...value }
+        : value;
+  }
+  return configSchema.parse(merged);
+}
+
+/** Runs one side: in a child process (clean peak RSS), or here. */
+async function measure(spec: RunSpec, inProcess: boolean): Promise<SideResult> {
+  if (inProcess) return runSide(spec);
+  const child = forkTs('./side-process.ts');
+  return new Promise<SideResult>((resolve, reject) => {
+    let settled = false;
+    child.once('message', (m) => {
+      settled = true;
+      const answer = m as { ok: true; result: SideResult } | { ok: false; error: string };
+      if (answer.ok) resolve(answer.result);
+      else reject(new Error(`${spec.side} run failed: ${answer.error}`));
+    });
+    child.once('exit', (code) => {
+      if (!settled) reject(new Error(`${spec.side} run exited (${code}) without a result`));
+    });
+    child.send(spec);
+  });
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const started = performance.now();
+  const log = options.log ?? (() => undefined);
+  const config = benchConfig(options.config);
+  const inProcess = options.inProcess ?? false;
+  const { day } = options;
+
+  log(`living the book's templates through the rules (benchmark day ${day})…`);
+  const portfolio = await BenchPortfolio.create(config, {
+    day,
+    dueFraction: options.dueFraction,
+    seed: options.seed,
+  });
+  log(
+    `  ${portfolio.templates.length} templates; natural due fraction of the book ${portfolio.naturalDueFraction().toFixed(4)}`,
+  );
+
+  const store = await startStore({ inProcess });
+  let report: BenchReport;
+  try {
+    const layout = new BookLayout(portfolio, options.installments);
+    log(`seeding ${options.installments.toLocaleString('en-US')} installments…`);
+    const seeding = await seedRange(store, layout, config, 0, layout.baseBorrowers, day);
+    log(
+      `  done in ${(seeding.ms / 1000).toFixed(1)} s; ${seeding.dueItems.toLocaleString('en-US')} due items`,
+    );
+
+    const spec = (side: RunSpec['side'], extra: Partial<RunSpec> = {}): RunSpec => ({
+      side,
+      endpoint: store.endpoint,
+      tableName: store.tableName,
+      day,
+      config,
+      latencyMs: options.latencyMs,
+      trackFloor: true,
+      recordWrites: true,
+      ...extra,
+    });
+    const run = async (label: string, s: RunSpec) => {
+      log(`running ${label}…`);
+      const result = await measure(s, inProcess);
+      const wall = result.jobs.reduce((sum, j) => sum + j.wallMs, 0);
+      const back = await restore(store, layout, config, result.written ?? []);
+      log(
+        `  ${(wall / 1000).toFixed(1)} s; store restored (${back.restored} items put back, ${back.deleted} deleted)`,
+      );
+      result.written = undefined;
+      return result;
+    };
+
+    const ours = await run('ours (shards concurrent)', spec('ours'));
+    const floor = floorOf(ours);
+    const baseline = await run('the naive baseline', spec('baseline'));
+    const oursTotals = totalsOf(ours, floor);
+    const baselineTotals = totalsOf(baseline, floor);
+
+    let latency: LatencyReport | undefined;
+    if (options.latencyMs > 0) {
+      const sequential = totalsOf(
+        await run('ours, one shard at a time', spec('ours', { sequential: true })),
+        floor,
+      );
+      latency = {
+        latencyMs: options.latencyMs,
+        sequential,
+        speedup: Number((sequential.wallMs / oursTotals.wallMs).toFixed(2)),
+        perJobSpeedup: Object.fromEntries(
+          JOBS.map((job) => [
+            job,
+            Number((sequential.jobs[job].wallMs / Math.max(1, oursTotals.jobs[job].wallMs)).toFixed(2)),
+          ]),
+        ) as Record<Job, number>,
+      };
+    }
+
+    let growth: GrowthReport | undefined;
+    if (options.growth) {
+      layout.extraInstallments = options.installments * 9;
+      log(
+        `growth: adding ${layout.extraInstallments.toLocaleString('en-US')} installments that need nothing that day…`,
+      );
+      const extra = await seedRange(
+        store,
+        layout,
+        config,
+        layout.baseBorrowers,
+        layout.baseBorrowers + layout.extraBorrowers,
+        day,
+      );
+      log(`  done in ${(extra.ms / 1000).toFixed(1)} s`);
+      const bigOurs = totalsOf(await run('ours on the 10× table', spec('ours')), floor);
+      const bigBaseline = totalsOf(await run('the baseline on the 10× table', spec('baseline')), floor);
+      growth = {
+        installments: layout.installments,
+        ours: bigOurs,
+        baseline: bigBaseline,
+        oursReadUnitsGrowth: Number((bigOurs.readUnits / oursTotals.readUnits).toFixed(3)),
+        baselineReadUnitsGrowth: Number((bigBaseline.readUnits / baselineTotals.readUnits).toFixed(3)),
+        seeding: extra,
+      };
+    }
+
+    report = {
+      installments: options.installments,
+      day,
+      dueFraction: options.dueFraction,
+      seed: options.seed,
+      shards: config.jobs.shards,
+      concurrency: config.jobs.concurrency,
+      latencyMs: options.latencyMs,
+      seeding,
+      ours: oursTotals,
+      baseline: baselineTotals,
+      ratios: ratiosOf(oursTotals, baselineTotals),
+      ...(growth ? { growth } : {}),
+      ...(latency ? { latency } : {}),
+      targets: [],
+      benchWallMs: 0,
+    };
+  } finally {
+    await store.stop();
+  }
+
+  if (options.rssDueItems.length > 0) report.rss = await rssProbes(options, config, log);
+  report.targets = targetsOf(report);
+  report.benchWallMs = Math.round(performance.now() - started);
+  return report;
+}
+
+/**
+ * Peak RSS of our run as the day's work grows: for each size, a fresh store seeded with
+ * `dueItems / rssDueFraction` installments, and our run alone in its own process (no floor sets, no
+ * key lists: only counters), so that the figure is the run's memory and nothing else.
+ */
+async function rssProbes(
+  options: BenchOptions,
+  config: Config,
+  log: (line: string) => void,
+): Promise<RssReport> {
+  const probes: RssProbe[] = [];
+  for (const dueItems of options.rssDueItems) {
+    const installments = Math.round(dueItems / options.rssDueFraction);
+    const portfolio = await BenchPortfolio.create(config, {
+      day: options.day,
+      dueFraction: options.rssDueFraction,
+      seed: options.seed,
+    });
+    const store: BenchStore = await startStore({ inProcess: options.inProcess ?? false });
+    try {
+      const layout = new BookLayout(portfolio, installments);
+      log(
+        `RSS probe: seeding ${installments.toLocaleString('en-US')} installments (≈${dueItems.toLocaleString('en-US')} due)…`,
+      );
+      const seeding = await seedRange(store, layout, config, 0, layout.baseBorrowers, options.day);
+      log(`  ${seeding.dueItems.toLocaleString('en-US')} due items; running ours in its own process…`);
+      const result = await measure(
+        {
+          side: 'ours',
+          endpoint: store.endpoint,
+          tableName: store.tableName,
+          day: options.day,
+          config,
+          latencyMs: 0,
+          trackFloor: false,
+          recordWrites: false,
+        },
+        options.inProcess ?? false,
+      );
+      const wallMs = result.jobs.reduce((sum, j) => sum + j.wallMs, 0);
+      probes.push({
+        dueItems: seeding.dueItems,
+        installments,
+        itemsRead: result.jobs.reduce((sum, j) => sum + j.usage.itemsRead, 0),
+        peakRssBytes: result.peakRssBytes,
+        startRssBytes: result.startRssBytes,
+        wallMs: Math.round(wallMs),
+      });
+      log(
+        `  peak RSS ${(result.peakRssBytes / 1024 / 1024).toFixed(0)} MB in ${(wallMs / 1000).toFixed(1)} s`,
+      );
+    } finally {
+      await store.stop();
+    }
+  }
+  const first = probes[0];
+  const last = probes.at(-1);
+  return {
+    probes,
+    growth: first && last ? Number((last.peakRssBytes / first.peakRssBytes).toFixed(3)) : 1,
+  };
+}
