@@ -39,6 +39,7 @@ import {
 import { JOBS, type Job } from '../../../shared/table-layout';
 import { countingClients, diffUsage, type WrittenKey } from './aws-counting';
 import {
+  cpuMsSince,
   FloorTracker,
   JOB_TIMES,
   type JobMeasure,
@@ -141,6 +142,7 @@ export async function runBaseline(spec: RunSpec): Promise<SideResult> {
       floor.start();
       sampler.reset();
       const started = performance.now();
+      const cpu = process.cpuUsage();
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await doc.send(
@@ -206,6 +208,7 @@ export async function runBaseline(spec: RunSpec): Promise<SideResult> {
         actedOn: floor.size(),
         wallMs: performance.now() - started,
         peakRssBytes: sampler.peakBytes,
+        cpuMs: cpuMsSince(cpu),
       });
     }
   } finally {

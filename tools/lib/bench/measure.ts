@@ -21,6 +21,8 @@ export interface JobMeasure {
   wallMs: number;
   /** Highest RSS sampled while this job ran. */
   peakRssBytes: number;
+  /** CPU time (user + system) this process spent on the job: the code's own cost, store excluded. */
+  cpuMs: number;
 }
 
 export interface SideResult {
@@ -33,6 +35,8 @@ export interface SideResult {
   peakRssBytes: number;
   /** RSS before the first job (modules loaded, clients built). */
   startRssBytes: number;
+  /** CPU milliseconds of the store's process during the run (null when unknown). */
+  storeCpuMs?: number | null;
   /** Keys of every item written (for the restore step); absent when not asked for. */
   written?: WrittenKey[];
 }
@@ -100,6 +104,12 @@ export class RssSampler {
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+/** CPU milliseconds (user + system) of this process since `start`. */
+export function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 1000);
 }
 
 /** Peak RSS of this process since it started, in bytes. */

@@ -2,21 +2,23 @@
  * Our side: the benchmark day's aging, reminders and failed-debits runs through the real code.
  *
  * Primary course, per job at its hour:
- * 1. Invoke the dispatch handler (`functions/dispatch.ts`) with the schedule's input, as EventBridge
- *    Scheduler would; its SQS work items (one per shard) are captured by the counting SQS client.
+ * 1. Dispatch the job (the use case the dispatch handler calls, with the runtime's SQS queue and
+ *    DynamoDB dispatch log) for the schedule's time; its SQS work items (one per shard) are captured
+ *    by the counting SQS client.
  * 2. Run every work item through `runWorkItem` (what the job worker calls for each SQS record), all
  *    shards at once as concurrent Lambda invocations would, or one at a time (`sequential`: the
  *    comparison run, with `jobs.concurrency` 1 as well). Continuations are run until none is left.
  * 3. Read the counters of the SDK middlewares: DynamoDB reads, writes and units; SNS, EventBridge calls.
  */
-import type { Context } from 'aws-lambda';
 import { configureRuntime, getRuntime } from '../../../functions/lib/runtime';
+import { dispatchJob } from '../../../functions/lib/use-cases/dispatch';
 import { runWorkItem, type WorkItem } from '../../../functions/lib/use-cases/scheduled-job';
 import { type Config, configSchema } from '../../../shared/config/schema';
 import { toInstant } from '../../../shared/rules/calendar';
 import { JOBS, type Job } from '../../../shared/table-layout';
 import { countingClients, diffUsage, type WrittenKey } from './aws-counting';
 import {
+  cpuMsSince,
   FloorTracker,
   JOB_TIMES,
   type JobMeasure,
@@ -31,23 +33,6 @@ const QUEUES: Record<Job, string> = {
   reminders: 'https://sqs.bench.local/000000000000/reminders',
   failedDebits: 'https://sqs.bench.local/000000000000/failed-debits',
 };
-
-function lambdaContext(): Context {
-  return {
-    awsRequestId: `bench-${Math.random().toString(36).slice(2)}`,
-    functionName: 'bench-dispatch',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:ap-east-1:000000000000:function:bench-dispatch',
-    memoryLimitInMB: '512',
-    logGroupName: '/aws/lambda/bench-dispatch',
-    logStreamName: 'bench',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 export async function runOurs(spec: RunSpec): Promise<SideResult> {
   const parsed: Config = configSchema.parse(spec.config);
@@ -84,8 +69,7 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
       SENTINEL_CONFIG: JSON.stringify(config),
     },
   });
-  const { handler: dispatch } = await import('../../../functions/dispatch');
-  const { deps } = getRuntime();
+  const { deps, queues, dispatchLog } = getRuntime();
 
   const runToEnd = async (item: WorkItem) => {
     let summary = await runWorkItem(deps, item);
@@ -105,7 +89,8 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
       floor.start();
       sampler.reset();
       const started = performance.now();
-      await dispatch({ job, scheduledTime }, lambdaContext());
+      const cpu = process.cpuUsage();
+      await dispatchJob(deps, { queue: queues[job], log: dispatchLog }, job, scheduledTime);
       const items = (queued[QUEUES[job]] ?? []).map((body) => JSON.parse(body) as WorkItem);
       queued[QUEUES[job]] = [];
       if (spec.sequential) for (const item of items) await runToEnd(item);
@@ -116,6 +101,7 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
         actedOn: floor.size(),
         wallMs: performance.now() - started,
         peakRssBytes: sampler.peakBytes,
+        cpuMs: cpuMsSince(cpu),
       });
     }
   } finally {

@@ -31,6 +31,8 @@ export interface Figures {
   conditionalFailures: number;
   /** Installments this side acted on (for ours, the floor itself). */
   actedOn: number;
+  /** CPU milliseconds of the run's own process (the store's excluded). */
+  cpuMs: number;
   /** `ceil(messages / 10)` and `ceil(events / 10)`: the fewest calls that can carry them. */
   snsCallsFloor: number;
   putEventsCallsFloor: number;
@@ -38,8 +40,10 @@ export interface Figures {
 
 export interface Totals extends Figures {
   jobs: Record<Job, Figures>;
-  /** Peak RSS of the process, as the OS reports it; `peakRssBytes` is that too. */
+  /** RSS of the run's process before its first job. */
   startRssBytes: number;
+  /** CPU milliseconds of the store's process during the run (null when unknown). */
+  storeCpuMs: number | null;
 }
 
 function figures(
@@ -48,6 +52,7 @@ function figures(
   actedOn: number,
   wallMs: number,
   peakRssBytes: number,
+  cpuMs: number,
 ): Figures {
   return {
     itemsNeeded: needed,
@@ -67,6 +72,7 @@ function figures(
     scans: usage.scans,
     conditionalFailures: usage.conditionalFailures,
     actedOn,
+    cpuMs,
     snsCallsFloor: Math.ceil(usage.messages / 10),
     putEventsCallsFloor: Math.ceil(usage.events / 10),
   };
@@ -78,17 +84,20 @@ export function totalsOf(result: SideResult, floor: Record<Job, number>): Totals
   let usage = emptyUsage();
   let wallMs = 0;
   let actedOn = 0;
+  let cpuMs = 0;
   for (const m of result.jobs) {
-    jobs[m.job] = figures(m.usage, floor[m.job], m.actedOn, m.wallMs, m.peakRssBytes);
+    jobs[m.job] = figures(m.usage, floor[m.job], m.actedOn, m.wallMs, m.peakRssBytes, m.cpuMs);
     usage = addUsage(usage, m.usage);
     wallMs += m.wallMs;
     actedOn += m.actedOn;
+    cpuMs += m.cpuMs;
   }
   const needed = JOBS.reduce((sum, job) => sum + floor[job], 0);
   return {
-    ...figures(usage, needed, actedOn, wallMs, result.peakRssBytes),
+    ...figures(usage, needed, actedOn, wallMs, result.peakRssBytes, cpuMs),
     jobs,
     startRssBytes: result.startRssBytes,
+    storeCpuMs: result.storeCpuMs ?? null,
   };
 }
 
@@ -307,6 +316,7 @@ function sideRows(ours: Totals, baseline: Totals): string[][] {
     row('PutEvents calls', (x) => int(x.putEventsCalls)),
     row('  / ceil(events/10)', (x) => dec(ratio(x.putEventsCalls, x.putEventsCallsFloor))),
     row('wall ms', (x) => int(x.wallMs)),
+    row('CPU ms (run process)', (x) => int(x.cpuMs)),
     row('items/s (needed)', (x) => int(x.itemsPerSecond)),
     row('peak RSS', (x) => mb(x.peakRssBytes)),
   ];

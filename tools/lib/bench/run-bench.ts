@@ -99,13 +99,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { day } = options;
 
   log(`living the book's templates through the rules (benchmark day ${day})…`);
+  const living = performance.now();
   const portfolio = await BenchPortfolio.create(config, {
     day,
     dueFraction: options.dueFraction,
     seed: options.seed,
   });
   log(
-    `  ${portfolio.templates.length} templates; natural due fraction of the book ${portfolio.naturalDueFraction().toFixed(4)}`,
+    `  ${portfolio.templates.length} templates in ${((performance.now() - living) / 1000).toFixed(1)} s; natural due fraction of the book ${portfolio.naturalDueFraction().toFixed(4)}`,
   );
 
   const store = await startStore({ inProcess });
@@ -131,7 +132,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     });
     const run = async (label: string, s: RunSpec) => {
       log(`running ${label}…`);
+      const storeCpu = store.cpuMs();
       const result = await measure(s, inProcess);
+      const storeCpuAfter = store.cpuMs();
+      result.storeCpuMs = storeCpu === null || storeCpuAfter === null ? null : storeCpuAfter - storeCpu;
       const wall = result.jobs.reduce((sum, j) => sum + j.wallMs, 0);
       const back = await restore(store, layout, config, result.written ?? []);
       log(

@@ -3,6 +3,8 @@
  * the data layer's batch writes, and put back to its start state after a run changed it.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -26,17 +28,28 @@ export interface BenchStore {
   endpoint: string;
   tableName: string;
   doc: DynamoDBDocumentClient;
+  /** CPU milliseconds the store's process has used so far (null when it runs in this process). */
+  cpuMs(): number | null;
   stop(): Promise<void>;
 }
 
-/** Forks a TypeScript module of this folder under tsx, with IPC. */
+/** Powertools warns on stdout when an invocation emitted no metric (the dispatcher's): noise here. */
+const NOISE = /No application metrics to publish/;
+
+/** Forks a TypeScript module of this folder under tsx, with IPC; its output goes to our stderr. */
 export function forkTs(module: string): ChildProcess {
   const path = fileURLToPath(new URL(module, import.meta.url));
-  return fork(path, [], {
+  const child = fork(path, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...BENCH_ENV },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => {
+      if (!NOISE.test(line)) process.stderr.write(`${line}\n`);
+    });
+  }
+  return child;
 }
 
 function clientFor(endpoint: string): DynamoDBDocumentClient {
@@ -52,7 +65,13 @@ function clientFor(endpoint: string): DynamoDBDocumentClient {
 export async function startStore(opts: { inProcess?: boolean } = {}): Promise<BenchStore> {
   if (opts.inProcess) {
     const db = await startEmbeddedDynamo();
-    return { endpoint: db.endpoint, tableName: db.tableName, doc: db.doc, stop: () => db.stop() };
+    return {
+      endpoint: db.endpoint,
+      tableName: db.tableName,
+      doc: db.doc,
+      cpuMs: () => null,
+      stop: () => db.stop(),
+    };
   }
   const child = forkTs('./store-host.ts');
   const ready = await new Promise<{ endpoint: string; tableName: string }>((resolve, reject) => {
@@ -63,6 +82,7 @@ export async function startStore(opts: { inProcess?: boolean } = {}): Promise<Be
   return {
     ...ready,
     doc,
+    cpuMs: () => processCpuMs(child.pid),
     stop: async () => {
       doc.destroy();
       if (child.exitCode !== null) return;
@@ -73,6 +93,22 @@ export async function startStore(opts: { inProcess?: boolean } = {}): Promise<Be
     },
   };
 }
+
+/** User + system CPU of a process, from /proc (Linux); null where unavailable. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Math.round((ticks * 1000) / CLOCK_TICKS);
+  } catch {
+    return null;
+  }
+}
+/** `getconf CLK_TCK` on Linux. */
+const CLOCK_TICKS = 100;
 
 /** Which borrower indices hold what: the base book, then (growth) the extra quiet installments. */
 export class BookLayout {
