@@ -42,7 +42,7 @@ const cronExpression = z.string().superRefine((expr, ctx) => {
 });
 const timeZone = z.string().superRefine((zone, ctx) => {
   if (!isIanaTimeZone(zone))
-    ctx.addIssue({ code: 'custom', message: 'expected an IANA time zone name (e.g. Asia/Shanghai)' });
+    ctx.addIssue({ code: 'custom', message: 'expected an IANA time zone (e.g. Asia/Shanghai)' });
 });
 
 export const creditTierSchema = strict({
