@@ -244,7 +244,7 @@ function matchingDaysOfMonth(cron: ParsedCron, y: number, m: number): number[] {
   const first = cronWeekday(y, m, 1);
   for (let d = 1; d <= dim; d++) {
     const wd = ((first - 1 + d - 1) % 7) + 1;
-    if (dow.kind === 'days' ? dow.days.includes(wd) : wd !== dow.day) continue;
+    if (dow.kind === 'days' ? !dow.days.includes(wd) : wd !== dow.day) continue;
     if (dow.kind === 'lastOfMonth' && d + 7 <= dim) continue;
     if (dow.kind === 'nth' && Math.ceil(d / 7) !== dow.nth) continue;
     out.push(d);
