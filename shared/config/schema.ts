@@ -355,7 +355,7 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
           (outside.length > 3 ? `, … (${outside.length} in all)` : '');
         add(
           ['schedules', job, i],
-          `fires at ${shown}, outside the send window ${win.start}-${win.end} (end excluded): ${job} sends messages`,
+          `fires at ${shown}, outside the send window ${win.start}-${win.end} (end excluded): the ${job} job sends messages`,
         );
       });
     }

@@ -360,13 +360,11 @@ const dayRule: fc.Arbitrary<DayRule> = fc.oneof(
   fc
     .integer({ min: 1, max: 31 })
     .map((n) => ({ text: `${n}W`, dom: true, matches: (d) => nearestWeekdayTo(d, n) === d.day })),
-  fc
-    .uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 })
-    .map((vs) => ({
-      text: vs.map((v) => DOW_NAMES[v - 1]).join(','),
-      dom: false,
-      matches: (d) => vs.includes(cronDow(d)),
-    })),
+  fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 }).map((vs) => ({
+    text: vs.map((v) => DOW_NAMES[v - 1]).join(','),
+    dom: false,
+    matches: (d) => vs.includes(cronDow(d)),
+  })),
   fc.constant<DayRule>({ text: 'MON-FRI', dom: false, matches: isWeekday }),
   fc.integer({ min: 1, max: 7 }).map((w) => ({
     text: `${w}L`,
