@@ -349,7 +349,7 @@ const nearestWeekdayTo = (d: Temporal.PlainDate, n: number): number | undefined 
   return days.sort((a, b) => Math.abs(a - target.day) - Math.abs(b - target.day))[0];
 };
 const dayRule: fc.Arbitrary<DayRule> = fc.oneof(
-  listField(1, 31, 4).map((f) => ({ text: f.text, dom: true, matches: (d) => f.values.has(d.day) })),
+  listField(1, 31, 4).map((f): DayRule => ({ text: f.text, dom: true, matches: (d) => f.values.has(d.day) })),
   fc.constant<DayRule>({ text: 'L', dom: true, matches: (d) => d.day === d.daysInMonth }),
   fc.constant<DayRule>({
     text: 'LW',
@@ -359,23 +359,29 @@ const dayRule: fc.Arbitrary<DayRule> = fc.oneof(
   }),
   fc
     .integer({ min: 1, max: 31 })
-    .map((n) => ({ text: `${n}W`, dom: true, matches: (d) => nearestWeekdayTo(d, n) === d.day })),
-  fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 }).map((vs) => ({
-    text: vs.map((v) => DOW_NAMES[v - 1]).join(','),
-    dom: false,
-    matches: (d) => vs.includes(cronDow(d)),
-  })),
+    .map((n): DayRule => ({ text: `${n}W`, dom: true, matches: (d) => nearestWeekdayTo(d, n) === d.day })),
+  fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 }).map(
+    (vs): DayRule => ({
+      text: vs.map((v) => DOW_NAMES[v - 1]).join(','),
+      dom: false,
+      matches: (d) => vs.includes(cronDow(d)),
+    }),
+  ),
   fc.constant<DayRule>({ text: 'MON-FRI', dom: false, matches: isWeekday }),
-  fc.integer({ min: 1, max: 7 }).map((w) => ({
-    text: `${w}L`,
-    dom: false,
-    matches: (d) => cronDow(d) === w && d.day + 7 > d.daysInMonth,
-  })),
-  fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5 })).map(([w, k]) => ({
-    text: `${w}#${k}`,
-    dom: false,
-    matches: (d) => cronDow(d) === w && Math.ceil(d.day / 7) === k,
-  })),
+  fc.integer({ min: 1, max: 7 }).map(
+    (w): DayRule => ({
+      text: `${w}L`,
+      dom: false,
+      matches: (d) => cronDow(d) === w && d.day + 7 > d.daysInMonth,
+    }),
+  ),
+  fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5 })).map(
+    ([w, k]): DayRule => ({
+      text: `${w}#${k}`,
+      dom: false,
+      matches: (d) => cronDow(d) === w && Math.ceil(d.day / 7) === k,
+    }),
+  ),
 );
 
 const cronCase = fc.record({
