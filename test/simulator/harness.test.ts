@@ -6,6 +6,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishBatchCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { fireTimesBetween } from '../../shared/config/cron';
 import { generatePortfolio } from '../../tools/lib/portfolio';
 import { Agenda, type Step } from '../../tools/lib/sim/agenda';
 import {
@@ -15,7 +16,6 @@ import {
   UnsupportedCommandError,
 } from '../../tools/lib/sim/capture';
 import { deepMerge, formatProblems, readDefaultConfig } from '../../tools/lib/sim/config';
-import { fireTimesBetween } from '../../tools/lib/sim/cron';
 import { envelope, intakeEvent, toRecords } from '../../tools/lib/sim/run';
 import { prepareScenario } from '../../tools/lib/sim/scenario';
 import { compareSeq } from '../../tools/lib/sim/timeline';

@@ -1,4 +1,6 @@
 /** The simulator (SIMULATION.md): scenario in, timeline out, through the deployed handlers. */
+
+export { fireTimesBetween } from '../../../shared/config/cron';
 export { Agenda, type Step } from './agenda';
 export {
   deepMerge,
@@ -8,7 +10,6 @@ export {
   readOperatorConfig,
   validateConfig,
 } from './config';
-export { fireTimesBetween } from './cron';
 export { type RunOptions, runSimulation, ScenarioInvalidError, type SimulationResult } from './run';
 export { type PreparedScenario, prepareScenario, type Scenario, scenarioSchema } from './scenario';
 export {

@@ -16,6 +16,7 @@
 import type { PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { AuditEntry } from '../../../functions/lib/audit';
+import { fireTimesBetween } from '../../../shared/config/cron';
 import { daysBetween, formatInstant } from '../../../shared/rules/calendar';
 import type { NewInstallmentInput } from '../../../shared/rules/installment';
 import type { Installment } from '../../../shared/rules/types';
@@ -23,7 +24,6 @@ import { JOBS, type Job } from '../../../shared/table-layout';
 import { Agenda, type Step } from './agenda';
 import { type CaptureSinks, capturingEventBridge, capturingSns, capturingSqs } from './capture';
 import { formatProblems, type Problem, readDefaultConfig } from './config';
-import { fireTimesBetween } from './cron';
 import { installmentKey, type PreparedScenario, prepareScenario, type ScenarioEvent } from './scenario';
 import {
   compareInstallments,
