@@ -1,5 +1,6 @@
 /**
- * `config:check` and `start` as an operator runs them: the real CLI in a child process.
+ * `config:check` as an operator runs it: the real CLI in a child process; the summary it shares with
+ * `npm start`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,18 +144,6 @@ describe('config:check', () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/usage: npm run --silent config:check -- \[FILE\]/);
-  });
-});
-
-describe('start', () => {
-  it('prints the summary and schedule preview of the default configuration', () => {
-    // Act
-    const result = run('start.ts');
-    // Assess
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Configuration: config/default.json');
-    expect(result.stdout).toMatch(/Schedules \(Asia\/Shanghai; next 3 fire times/);
-    expect(result.stdout.match(/ UTC$/gm)).toHaveLength(4 * 3);
   });
 });
 
