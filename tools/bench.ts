@@ -12,12 +12,14 @@ import { parseArgs } from 'node:util';
 import { applyBenchEnv } from './lib/bench/env';
 
 const USAGE = `usage: npm run bench -- [--installments N] [--due-fraction F] [--latency-ms L] [--growth] [--rss]
-                        [--rss-due-items A,B] [--shards S] [--day YYYY-MM-DD] [--seed S] [--json FILE]
+                        [--rss-due-items A,B] [--shards S] [--config FILE] [--day YYYY-MM-DD] [--seed S]
+                        [--json FILE]
   --installments N   installments in the table (default 200,000; 20,000 with --growth or --latency-ms)
   --due-fraction F   share of them on the day's job indexes (default 0.05)
   --latency-ms L     add L ms to every AWS call, and run our code one shard at a time too
   --growth           run the same day again on a table 10x larger (the extra need nothing that day)
   --rss              peak RSS of our run at 10,000 and 100,000 due items, each in its own process
+  --config FILE      operator configuration deep-merged over config/default.json
   --json FILE        write the report as JSON`;
 
 async function main(): Promise<void> {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     day,
     seed: number('seed', v.seed, DEFAULTS.seed, Number.isInteger),
     ...(shards ? { config: { jobs: { shards } } } : {}),
+    ...(v.config ? { configFile: v.config } : {}),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${formatReport(report)}\n`);
@@ -100,6 +103,7 @@ function parse() {
       rss: { type: 'boolean' },
       'rss-due-items': { type: 'string' },
       shards: { type: 'string' },
+      config: { type: 'string' },
       day: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
@@ -110,6 +114,10 @@ function parse() {
 }
 
 main().catch((error) => {
+  if ((error as Error).name === 'ConfigInvalidError') {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
   process.exit(1);
 });

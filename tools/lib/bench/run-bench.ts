@@ -12,8 +12,8 @@
  * Each measured run is a child process of its own (peak RSS is then the run's alone), unless
  * `inProcess` (the smoke test).
  */
-import defaultConfig from '../../../config/default.json';
-import { type Config, configSchema } from '../../../shared/config/schema';
+import { ConfigInvalidError, loadConfig } from '../../../shared/config/load';
+import type { Config } from '../../../shared/config/schema';
 import { JOBS, type Job } from '../../../shared/table-layout';
 import type { RunSpec, SideResult } from './measure';
 import { BenchPortfolio } from './portfolio';
@@ -42,7 +42,9 @@ export interface BenchOptions {
   rssDueFraction: number;
   day: string;
   seed: number;
-  /** Overrides of the operator configuration (merged over config/default.json, one level deep). */
+  /** An operator configuration file deep-merged over config/default.json. */
+  configFile?: string;
+  /** Overrides deep-merged over the configuration. */
   config?: Record<string, unknown>;
   /** Store and runs in this process (the smoke test); RSS figures are then not the run's alone. */
   inProcess?: boolean;
@@ -60,16 +62,11 @@ export const DEFAULTS = {
   seed: 42,
 };
 
-export function benchConfig(overrides: Record<string, unknown> = {}): Config {
-  const merged: Record<string, unknown> = { ...defaultConfig };
-  for (const [key, value] of Object.entries(overrides)) {
-    const base = merged[key];
-    merged[key] =
-      base && typeof base === 'object' && !Array.isArray(base) && value && typeof value === 'object'
-        ? { ...base, ...value }
-        : value;
-  }
-  return configSchema.parse(merged);
+/** The operator configuration: config/default.json, `file` over it, then `overrides` (deep merges). */
+export function benchConfig(overrides: Record<string, unknown> = {}, file?: string): Config {
+  const loaded = loadConfig({ ...(file ? { file } : {}), overrides });
+  if (!loaded.ok) throw new ConfigInvalidError(file ?? 'config/default.json', loaded.problems);
+  return loaded.config;
 }
 
 /** Runs one side: in a child process (clean peak RSS), or here. */
@@ -94,7 +91,7 @@ async function measure(spec: RunSpec, inProcess: boolean): Promise<SideResult> {
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
-  const config = benchConfig(options.config);
+  const config = benchConfig(options.config, options.configFile);
   const inProcess = options.inProcess ?? false;
   const { day } = options;
 
