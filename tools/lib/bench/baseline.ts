@@ -209,6 +209,8 @@ export async function runBaseline(spec: RunSpec): Promise<SideResult> {
         wallMs: performance.now() - started,
         peakRssBytes: sampler.peakBytes,
         cpuMs: cpuMsSince(cpu),
+        invocationMs: Math.round(performance.now() - started),
+        workItems: 1,
       });
     }
   } finally {
@@ -217,7 +219,7 @@ export async function runBaseline(spec: RunSpec): Promise<SideResult> {
   }
   return {
     side: 'baseline',
-    sequential: true,
+    mode: 'sequential',
     latencyMs: spec.latencyMs,
     jobs,
     peakRssBytes: processPeakRss(),

@@ -23,12 +23,21 @@ export interface JobMeasure {
   peakRssBytes: number;
   /** CPU time (user + system) this process spent on the job: the code's own cost, store excluded. */
   cpuMs: number;
+  /** Sum of the wall times of the job's work items (what Lambda would bill as their durations). */
+  invocationMs: number;
+  workItems: number;
 }
+
+/**
+ * How our side runs the work items of a job: all shards at once (as concurrent Lambda invocations
+ * would), one shard at a time with `jobs.concurrency` 1 (the sequential comparison), or one shard at a
+ * time with the configured concurrency (each work item then alone, timed as one invocation).
+ */
+export type RunMode = 'concurrent' | 'sequential' | 'oneShardAtATime';
 
 export interface SideResult {
   side: 'ours' | 'baseline';
-  /** Ours with one shard at a time and `jobs.concurrency` 1. */
-  sequential: boolean;
+  mode: RunMode;
   latencyMs: number;
   jobs: JobMeasure[];
   /** The process's peak RSS (`process.resourceUsage().maxRSS`) at the end of the run. */
@@ -50,7 +59,8 @@ export interface RunSpec {
   /** The operator configuration (validated JSON). */
   config: unknown;
   latencyMs: number;
-  sequential?: boolean;
+  /** Ours only; `concurrent` by default. */
+  mode?: RunMode;
   /** Track installments acted on (a set per job: O(work) memory; off for the RSS probes). */
   trackFloor?: boolean;
   /** Report the keys written, for the restore step. */

@@ -5,9 +5,10 @@
  * 1. Dispatch the job (the use case the dispatch handler calls, with the runtime's SQS queue and
  *    DynamoDB dispatch log) for the schedule's time; its SQS work items (one per shard) are captured
  *    by the counting SQS client.
- * 2. Run every work item through `runWorkItem` (what the job worker calls for each SQS record), all
- *    shards at once as concurrent Lambda invocations would, or one at a time (`sequential`: the
- *    comparison run, with `jobs.concurrency` 1 as well). Continuations are run until none is left.
+ * 2. Run every work item through `runWorkItem` (what the job worker calls for each SQS record): all
+ *    shards at once as concurrent Lambda invocations would, or one at a time (`sequential`, with
+ *    `jobs.concurrency` 1 as well: the comparison run; `oneShardAtATime`, with the configured
+ *    concurrency: each work item timed alone, as one invocation). Continuations run until none is left.
  * 3. Read the counters of the SDK middlewares: DynamoDB reads, writes and units; SNS, EventBridge calls.
  */
 import { configureRuntime, getRuntime } from '../../../functions/lib/runtime';
@@ -36,7 +37,9 @@ const QUEUES: Record<Job, string> = {
 
 export async function runOurs(spec: RunSpec): Promise<SideResult> {
   const parsed: Config = configSchema.parse(spec.config);
-  const config: Config = spec.sequential ? { ...parsed, jobs: { ...parsed.jobs, concurrency: 1 } } : parsed;
+  const mode = spec.mode ?? 'concurrent';
+  const config: Config =
+    mode === 'sequential' ? { ...parsed, jobs: { ...parsed.jobs, concurrency: 1 } } : parsed;
   const floor = new FloorTracker(spec.trackFloor ?? true);
   const written: WrittenKey[] = [];
   const queued: Record<string, string[]> = {};
@@ -71,9 +74,12 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
   });
   const { deps, queues, dispatchLog } = getRuntime();
 
+  let invocationMs = 0;
   const runToEnd = async (item: WorkItem) => {
+    const started = performance.now();
     let summary = await runWorkItem(deps, item);
     while (summary.continuation) summary = await runWorkItem(deps, summary.continuation);
+    invocationMs += performance.now() - started;
   };
 
   const sampler = new RssSampler();
@@ -93,8 +99,9 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
       await dispatchJob(deps, { queue: queues[job], log: dispatchLog }, job, scheduledTime);
       const items = (queued[QUEUES[job]] ?? []).map((body) => JSON.parse(body) as WorkItem);
       queued[QUEUES[job]] = [];
-      if (spec.sequential) for (const item of items) await runToEnd(item);
-      else await Promise.all(items.map(runToEnd));
+      invocationMs = 0;
+      if (mode === 'concurrent') await Promise.all(items.map(runToEnd));
+      else for (const item of items) await runToEnd(item);
       jobs.push({
         job,
         usage: diffUsage(counting.usage, before),
@@ -102,6 +109,8 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
         wallMs: performance.now() - started,
         peakRssBytes: sampler.peakBytes,
         cpuMs: cpuMsSince(cpu),
+        invocationMs: Math.round(invocationMs),
+        workItems: items.length,
       });
     }
   } finally {
@@ -110,7 +119,7 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
   }
   return {
     side: 'ours',
-    sequential: spec.sequential ?? false,
+    mode,
     latencyMs: spec.latencyMs,
     jobs,
     peakRssBytes: processPeakRss(),

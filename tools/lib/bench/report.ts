@@ -33,6 +33,9 @@ export interface Figures {
   actedOn: number;
   /** CPU milliseconds of the run's own process (the store's excluded). */
   cpuMs: number;
+  /** Sum of the work items' wall times: Lambda's billed duration for them. */
+  invocationMs: number;
+  workItems: number;
   /** `ceil(messages / 10)` and `ceil(events / 10)`: the fewest calls that can carry them. */
   snsCallsFloor: number;
   putEventsCallsFloor: number;
@@ -52,7 +55,7 @@ function figures(
   actedOn: number,
   wallMs: number,
   peakRssBytes: number,
-  cpuMs: number,
+  run: { cpuMs: number; invocationMs: number; workItems: number },
 ): Figures {
   return {
     itemsNeeded: needed,
@@ -72,7 +75,9 @@ function figures(
     scans: usage.scans,
     conditionalFailures: usage.conditionalFailures,
     actedOn,
-    cpuMs,
+    cpuMs: run.cpuMs,
+    invocationMs: run.invocationMs,
+    workItems: run.workItems,
     snsCallsFloor: Math.ceil(usage.messages / 10),
     putEventsCallsFloor: Math.ceil(usage.events / 10),
   };
@@ -84,17 +89,19 @@ export function totalsOf(result: SideResult, floor: Record<Job, number>): Totals
   let usage = emptyUsage();
   let wallMs = 0;
   let actedOn = 0;
-  let cpuMs = 0;
+  const run = { cpuMs: 0, invocationMs: 0, workItems: 0 };
   for (const m of result.jobs) {
-    jobs[m.job] = figures(m.usage, floor[m.job], m.actedOn, m.wallMs, m.peakRssBytes, m.cpuMs);
+    jobs[m.job] = figures(m.usage, floor[m.job], m.actedOn, m.wallMs, m.peakRssBytes, m);
     usage = addUsage(usage, m.usage);
     wallMs += m.wallMs;
     actedOn += m.actedOn;
-    cpuMs += m.cpuMs;
+    run.cpuMs += m.cpuMs;
+    run.invocationMs += m.invocationMs;
+    run.workItems += m.workItems;
   }
   const needed = JOBS.reduce((sum, job) => sum + floor[job], 0);
   return {
-    ...figures(usage, needed, actedOn, wallMs, result.peakRssBytes, cpuMs),
+    ...figures(usage, needed, actedOn, wallMs, result.peakRssBytes, run),
     jobs,
     startRssBytes: result.startRssBytes,
     storeCpuMs: result.storeCpuMs ?? null,
@@ -165,6 +172,8 @@ export interface GrowthReport {
 export interface LatencyReport {
   latencyMs: number;
   sequential: Totals;
+  /** One shard at a time with the configured concurrency: each work item timed as one invocation. */
+  oneShardAtATime: Totals;
   /** Our sequential wall time over our concurrent one. */
   speedup: number;
   perJobSpeedup: Record<Job, number>;
@@ -327,7 +336,7 @@ export function formatReport(report: BenchReport): string {
   const lines: string[] = [];
   lines.push(
     `repayment-sentinel benchmark: ${int(report.installments)} installments, day ${report.day}, due fraction ${report.dueFraction}, ${report.shards} shards × concurrency ${report.concurrency}${report.latencyMs ? `, +${report.latencyMs} ms per AWS call` : ''}`,
-    `seeded ${int(s.installments)} installments of ${int(s.borrowers)} borrowers in ${dec(s.ms / 1000, 1)} s (not counted); on the day's job indexes: aging ${int(s.indexedForDay.aging)}, reminders ${int(s.indexedForDay.reminders)}, failedDebits ${int(s.indexedForDay.failedDebits)} (${int(s.dueItems)} distinct due items)`,
+    `seeded ${int(s.installments)} installments of ${int(s.borrowers)} borrowers in ${dec(s.ms / 1000, 1)} s (not counted); on the day's job indexes: aging ${int(s.indexedForDay.aging)}, reminders ${int(s.indexedForDay.reminders)}, failedDebits ${int(s.indexedForDay.failedDebits)} (${int(s.dueItems)} distinct due items; ${int(s.dueToday)} due today)`,
     `states: ${Object.entries(s.byStatus)
       .map(([k, v]) => `${k} ${int(v)}`)
       .join(', ')}`,

@@ -151,12 +151,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     let latency: LatencyReport | undefined;
     if (options.latencyMs > 0) {
       const sequential = totalsOf(
-        await run('ours, one shard at a time', spec('ours', { sequential: true })),
+        await run('ours, one shard at a time, jobs.concurrency 1', spec('ours', { mode: 'sequential' })),
+        floor,
+      );
+      const oneShardAtATime = totalsOf(
+        await run(
+          'ours, one shard at a time (work items timed as invocations)',
+          spec('ours', { mode: 'oneShardAtATime' }),
+        ),
         floor,
       );
       latency = {
         latencyMs: options.latencyMs,
         sequential,
+        oneShardAtATime,
         speedup: Number((sequential.wallMs / oursTotals.wallMs).toFixed(2)),
         perJobSpeedup: Object.fromEntries(
           JOBS.map((job) => [

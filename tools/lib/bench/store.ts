@@ -150,6 +150,8 @@ export interface SeedReport {
   indexedForDay: Record<Job, number>;
   /** Installments with any job on the benchmark day. */
   dueItems: number;
+  /** Installments whose due date is the benchmark day (the day's due cohort, for scaling). */
+  dueToday: number;
   byStatus: Record<string, number>;
 }
 
@@ -177,6 +179,7 @@ export async function seedRange(
     ms: 0,
     indexedForDay: { aging: 0, reminders: 0, failedDebits: 0 },
     dueItems: 0,
+    dueToday: 0,
     byStatus: {},
   };
   for (let start = from; start < to; start += CHUNK_BORROWERS) {
@@ -199,6 +202,7 @@ export async function seedRange(
         }
       }
       if (due) report.dueItems++;
+      if (inst.dueDate === day) report.dueToday++;
     }
   }
   report.ms = performance.now() - started;
