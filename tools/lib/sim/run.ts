@@ -106,11 +106,37 @@ function quietPowertools(): void {
   process.env.AWS_REGION ??= 'ap-east-1';
 }
 
+/**
+ * Powertools Metrics warns on stderr after every invocation that emitted no metric; with metrics
+ * disabled that is noise around the summary. Drops exactly that line while a run lasts.
+ */
+const EMPTY_METRICS_WARNING = 'No application metrics to publish.';
+function muteEmptyMetricsWarning(): () => void {
+  const original = process.stderr.write;
+  process.stderr.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    if (typeof chunk === 'string' && chunk.startsWith(EMPTY_METRICS_WARNING)) return true;
+    return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof process.stderr.write;
+  return () => {
+    process.stderr.write = original;
+  };
+}
+
+/** Runs a validated scenario (see {@link runSimulation}). */
 export async function runPrepared(
   prepared: PreparedScenario,
   opts: RunOptions = {},
 ): Promise<SimulationResult> {
   quietPowertools();
+  const unmute = muteEmptyMetricsWarning();
+  try {
+    return await runQuietly(prepared, opts);
+  } finally {
+    unmute();
+  }
+}
+
+async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise<SimulationResult> {
   // Imported here, after the environment is set: the handlers' Powertools instances read it at load.
   const [
     { startEmbeddedDynamo },
