@@ -13,6 +13,14 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'simulate-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The environment an operator has: none of the test setup's Powertools settings. */
+function cliEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_DISABLED', 'POWERTOOLS_DEV'])
+    delete env[name];
+  return env;
+}
+
 function simulate(args: string[]) {
   const result = spawnSync(
     join(ROOT, 'node_modules', '.bin', 'tsx'),
@@ -20,7 +28,7 @@ function simulate(args: string[]) {
     {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: '', POWERTOOLS_METRICS_DISABLED: '' },
+      env: cliEnv(),
       timeout: 120_000,
     },
   );

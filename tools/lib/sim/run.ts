@@ -99,11 +99,15 @@ type Captured =
 
 /** Handlers log and emit metrics to stdout, which holds the timeline only: keep them quiet. */
 function quietPowertools(): void {
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  process.env.POWERTOOLS_DEV ??= 'false';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  process.env.AWS_REGION ??= 'ap-east-1';
+  const defaults: Record<string, string> = {
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_DEV: 'false',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_REGION: 'ap-east-1',
+  };
+  // An empty variable counts as unset (Powertools rejects an empty boolean).
+  for (const [name, value] of Object.entries(defaults)) if (!process.env[name]) process.env[name] = value;
 }
 
 /**
