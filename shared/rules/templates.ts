@@ -127,22 +127,23 @@ const zhCN: LocaleTemplates = {
     GRACE_LAST_DAY: {
       sms: (f) =>
         `【还款提醒】今天（${f.graceEndsOn ?? ''}）是宽限期最后一天，应还${f.amount}，请今日内在App内还款，以免逾期。`,
-      push: (f) => `宽限期今天（${f.graceEndsOn ?? ''}）结束，应还${f.amount}，请今日内还款，以免逾期。`,
+      push: (f) =>
+        `宽限期今天（${f.graceEndsOn ?? ''}）结束，应还${f.amount}，请今日内在App内还款，以免逾期。`,
       subject: (f) => `宽限期今天（${f.graceEndsOn ?? ''}）结束：应还${f.amount}`,
       lead: (f) => `您本期应还${f.amount}，宽限期将于今天（${f.graceEndsOn ?? ''}）结束。`,
       next: () => '请今日内在App内完成还款；宽限期结束后仍未还清将转为逾期，并自还款日次日起计收罚息。',
     },
     OVERDUE: {
       sms: (f) => `【逾期提醒】您的借款已逾期${f.dpd}天，应还${f.amount}（含罚息），请尽快在App内还款。`,
-      push: (f) => `您的借款已逾期${f.dpd}天，应还${f.amount}，请尽快还款。`,
+      push: (f) => `您的借款已逾期${f.dpd}天，应还${f.amount}，请尽快在App内还款。`,
       subject: (f) => `逾期提醒：已逾期${f.dpd}天，应还${f.amount}`,
       lead: (f) => `您的借款已逾期${f.dpd}天，截至今日应还${f.amount}（含罚息）。`,
       next: () => '罚息按日计收，请尽快在App内还款；如有困难，可在App内申请延期或分期。',
     },
     CREDIT_REPORT_WARNING: {
       sms: (f) =>
-        `【征信提醒】您的借款已逾期${f.dpd}天，应还${f.amount}，未还清将于${f.creditReportOn ?? ''}起报送征信，请尽快还款。`,
-      push: (f) => `逾期未还将于${f.creditReportOn ?? ''}起报送征信，应还${f.amount}，请尽快还款。`,
+        `【征信提醒】您的借款已逾期${f.dpd}天，应还${f.amount}，未还清将于${f.creditReportOn ?? ''}起报送征信，请尽快在App内还款。`,
+      push: (f) => `应还${f.amount}，逾期未还将于${f.creditReportOn ?? ''}起报送征信，请尽快在App内还款。`,
       subject: (f) => `征信提醒：逾期未还将于${f.creditReportOn ?? ''}起报送征信`,
       lead: (f) =>
         `您的借款已逾期${f.dpd}天，应还${f.amount}（含罚息）。如仍未还清，我们将依法于${f.creditReportOn ?? ''}起向征信机构报送逾期信息。`,
@@ -231,7 +232,7 @@ const enUS: LocaleTemplates = {
       sms: (f) =>
         `Today (${f.graceEndsOn ?? ''}) is the last day of your grace period. Please pay ${f.amount} in the app today to avoid late fees.`,
       push: (f) =>
-        `Your grace period ends today (${f.graceEndsOn ?? ''}). Please pay ${f.amount} today to avoid late fees.`,
+        `Your grace period ends today (${f.graceEndsOn ?? ''}). Please pay ${f.amount} in the app today to avoid late fees.`,
       subject: (f) => `Your grace period ends today (${f.graceEndsOn ?? ''})`,
       lead: (f) =>
         `Your installment of ${f.amount} is still unpaid, and your grace period ends today (${f.graceEndsOn ?? ''}).`,
@@ -242,7 +243,7 @@ const enUS: LocaleTemplates = {
       sms: (f) =>
         `Your payment is ${enDays(f.dpd)} overdue: ${f.amount} is due, late fees included. Please pay in the app as soon as possible.`,
       push: (f) =>
-        `Your payment is ${enDays(f.dpd)} overdue: ${f.amount} is due. Please pay as soon as possible.`,
+        `Your payment is ${enDays(f.dpd)} overdue: ${f.amount} is due. Please pay in the app as soon as possible.`,
       subject: (f) => `Overdue ${enDays(f.dpd)}: ${f.amount} is due`,
       lead: (f) =>
         `Your payment is ${enDays(f.dpd)} overdue. As of today ${f.amount} is due, late fees included.`,
@@ -251,9 +252,9 @@ const enUS: LocaleTemplates = {
     },
     CREDIT_REPORT_WARNING: {
       sms: (f) =>
-        `Your payment is ${enDays(f.dpd)} overdue (${f.amount}). If unpaid, it will be reported to the credit bureau from ${f.creditReportOn ?? ''}. Please pay now.`,
+        `Your payment is ${enDays(f.dpd)} overdue (${f.amount}). If unpaid, it will be reported to the credit bureau from ${f.creditReportOn ?? ''}. Please pay in the app now.`,
       push: (f) =>
-        `If unpaid, ${f.amount} will be reported to the credit bureau from ${f.creditReportOn ?? ''}.`,
+        `Please pay ${f.amount} in the app: if unpaid, it will be reported to the credit bureau from ${f.creditReportOn ?? ''}.`,
       subject: (f) => `Credit report warning: an unpaid balance is reported from ${f.creditReportOn ?? ''}`,
       lead: (f) =>
         `Your payment is ${enDays(f.dpd)} overdue and ${f.amount} is due, late fees included. If it is still unpaid, we are required to report it to the credit bureau from ${f.creditReportOn ?? ''}.`,
