@@ -23,7 +23,7 @@ interface Expectation {
   count?: { match: Record<string, unknown>; count: number }[];
 }
 
-export function matches(actual: unknown, expected: unknown): boolean {
+function matches(actual: unknown, expected: unknown): boolean {
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
     const e = expected as Record<string, unknown>;
     if ('$contains' in e) return typeof actual === 'string' && actual.includes(String(e.$contains));
