@@ -9,14 +9,14 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import defaultJson from '../../config/default.json';
-import { type Config, configSchema } from '../../shared/config/schema';
-import { toInstant } from '../../shared/rules/calendar';
-import type { Borrower, Installment } from '../../shared/rules/types';
-import type { Job } from '../../shared/table-layout';
 import type { AuditEntry } from '../../functions/lib/audit';
 import { configureRuntime, getRuntime } from '../../functions/lib/runtime';
-import type { NewInstallmentInput } from '../../shared/rules/installment';
 import { registerPortfolio } from '../../functions/lib/use-cases/register';
+import { type Config, configSchema } from '../../shared/config/schema';
+import { toInstant } from '../../shared/rules/calendar';
+import type { NewInstallmentInput } from '../../shared/rules/installment';
+import type { Borrower, Installment } from '../../shared/rules/types';
+import type { Job } from '../../shared/table-layout';
 import { startEmbeddedDynamo } from '../support/dynalite';
 
 const QUEUES: Record<Job, string> = {
@@ -27,6 +27,7 @@ const QUEUES: Record<Job, string> = {
 const SCHEDULE_TIME: Record<Job, string> = { aging: '00:30', reminders: '09:00', failedDebits: '10:00' };
 
 export interface PublishedMessage {
+  borrowerId: string;
   loanId: string;
   seq: string;
   kind: string;
@@ -58,7 +59,11 @@ export function lambdaContext(remainingMs = 900_000): Context {
 }
 
 export async function startHarness(overrides: Record<string, unknown> = {}) {
-  const config: Config = configSchema.parse({ ...defaultJson, ...overrides, jobs: { shards: 2, catchUpDays: 7, concurrency: 4 } });
+  const config: Config = configSchema.parse({
+    ...defaultJson,
+    ...overrides,
+    jobs: { shards: 2, catchUpDays: 7, concurrency: 4 },
+  });
   const db = await startEmbeddedDynamo();
   const sns = mockClient(SNSClient);
   const eventBridge = mockClient(EventBridgeClient);
@@ -70,24 +75,35 @@ export async function startHarness(overrides: Record<string, unknown> = {}) {
   let clock = '2026-12-01T00:00:00.000Z';
 
   const failOnce = new Set<string>();
-  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: PublishBatchRequestEntry[] }) => {
-    const failed = input.PublishBatchRequestEntries.filter((e) => failOnce.delete(e.Id ?? ''));
-    const ok = input.PublishBatchRequestEntries.filter((e) => !failed.includes(e));
-    for (const entry of ok) messages.push(JSON.parse(entry.Message ?? '{}'));
+  sns
+    .on(PublishBatchCommand)
+    .callsFake((input: { PublishBatchRequestEntries: PublishBatchRequestEntry[] }) => {
+      const failed = input.PublishBatchRequestEntries.filter((e) => failOnce.delete(e.Id ?? ''));
+      const ok = input.PublishBatchRequestEntries.filter((e) => !failed.includes(e));
+      for (const entry of ok) messages.push(JSON.parse(entry.Message ?? '{}'));
+      return {
+        Successful: ok.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+        Failed: failed.map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
+      };
+    });
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+    for (const entry of input.Entries)
+      events.push({ detailType: entry.DetailType ?? '', detail: JSON.parse(entry.Detail ?? '{}') });
     return {
-      Successful: ok.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
-      Failed: failed.map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
+      FailedEntryCount: 0,
+      Entries: input.Entries.map((_, i) => ({ EventId: `e-${events.length}-${i}` })),
     };
   });
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-    for (const entry of input.Entries) events.push({ detailType: entry.DetailType ?? '', detail: JSON.parse(entry.Detail ?? '{}') });
-    return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `e-${events.length}-${i}` })) };
-  });
-  sqs.on(SendMessageBatchCommand).callsFake((input: { QueueUrl: string; Entries: { Id: string; MessageBody: string }[] }) => {
-    queued[input.QueueUrl] ??= [];
-    queued[input.QueueUrl]?.push(...input.Entries.map((e) => e.MessageBody));
-    return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: '' })), Failed: [] };
-  });
+  sqs
+    .on(SendMessageBatchCommand)
+    .callsFake((input: { QueueUrl: string; Entries: { Id: string; MessageBody: string }[] }) => {
+      queued[input.QueueUrl] ??= [];
+      queued[input.QueueUrl]?.push(...input.Entries.map((e) => e.MessageBody));
+      return {
+        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: '' })),
+        Failed: [],
+      };
+    });
 
   configureRuntime({
     config,
@@ -148,7 +164,11 @@ export async function startHarness(overrides: Record<string, unknown> = {}) {
     setClock(instant: string) {
       clock = new Date(instant).toISOString();
     },
-    async load(borrowers: Borrower[], installments: NewInstallmentInput[], now = '2026-12-01T00:00:00+08:00') {
+    async load(
+      borrowers: Borrower[],
+      installments: NewInstallmentInput[],
+      now = '2026-12-01T00:00:00+08:00',
+    ) {
       return registerPortfolio(getRuntime().deps, borrowers, installments, now);
     },
     /** The scheduled time of `job` on a local `day` (or at `time`), as the Scheduler sends it. */
@@ -191,7 +211,14 @@ export async function startHarness(overrides: Record<string, unknown> = {}) {
     },
     /** Delivers an intake event as the EventBridge rule -> SQS -> intake path would. */
     async deliver(detailType: string, detail: Record<string, unknown>) {
-      const body = JSON.stringify({ version: '0', id: `evt-${messageId}`, source: 'lender.payments', 'detail-type': detailType, time: '2026-12-01T00:00:00Z', detail });
+      const body = JSON.stringify({
+        version: '0',
+        id: `evt-${messageId}`,
+        source: 'lender.payments',
+        'detail-type': detailType,
+        time: '2026-12-01T00:00:00Z',
+        detail,
+      });
       return handlers.intake(sqsEvent([body]), lambdaContext());
     },
     async deliverRaw(body: string) {

@@ -28,7 +28,8 @@ export async function dispatchJob(
   const today = localDateOf(scheduledTime, deps.config.timeZone);
   const last = await ports.log.lastDispatched(job);
   const earliest = addDays(today, -deps.config.jobs.catchUpDays);
-  const from = maxDate(earliest, minDate(last ?? today, addDays(today, -1)));
+  // Never dispatched (a first deploy, a new environment): look back as far as catch-up allows.
+  const from = maxDate(earliest, minDate(last ?? earliest, addDays(today, -1)));
   const partitions: string[] = [];
   for (let day = from; day <= today; day = addDays(day, 1)) partitions.push(day);
   const items: WorkItem[] = Array.from({ length: deps.config.jobs.shards }, (_, shard) => ({

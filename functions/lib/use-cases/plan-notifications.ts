@@ -4,6 +4,8 @@
  * conditional write, so overlapping runs cannot exceed it), then record per installment what was
  * handled, the messages to send and the events to emit.
  */
+
+import { splitEmail } from '../../../shared/rules/messages';
 import {
   applyDailyCap,
   markNotificationHandled,
@@ -119,6 +121,7 @@ function toMessages(
     const text = rendered[channel];
     const address = borrower.contacts[channel];
     if (text === undefined || address === undefined) return [];
+    const email = channel === 'email' ? splitEmail(text) : undefined;
     return [
       {
         borrowerId: borrower.borrowerId,
@@ -129,7 +132,7 @@ function toMessages(
         loanId: candidate.loanId,
         seq: candidate.seq,
         occurrence: candidate.occurrence,
-        text,
+        ...(email ? { subject: email.subject, text: email.body } : { text }),
       },
     ];
   });
