@@ -40,5 +40,9 @@ const recordHandler = async (record: SQSRecord) => {
 };
 
 export const handler = withPowertools(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context, processInParallel: false, throwOnFullBatchFailure: false }),
+  processPartialResponse(event, recordHandler, processor, {
+    context,
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+  }),
 );

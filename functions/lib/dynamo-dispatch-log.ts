@@ -1,5 +1,5 @@
 /** The dispatch log on DynamoDB: the last day each job was dispatched for (one small item per job). */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Job } from '../../shared/table-layout';
 import { dispatchLogKey } from './keys';
 import type { DispatchLog } from './use-cases/dispatch';

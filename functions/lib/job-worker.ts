@@ -39,6 +39,10 @@ export function makeJobWorker(job: Job) {
       logger.info('work item done', { ...counts, continued: summary.continuation !== undefined });
       return counts;
     };
-    return processPartialResponse(event, recordHandler, processor, { context, processInParallel: false, throwOnFullBatchFailure: false });
+    return processPartialResponse(event, recordHandler, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
   });
 }

@@ -1,7 +1,7 @@
 /** System-wide promises of the functions: no Scan, no personal data in logs. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDays } from '../../shared/rules/calendar';
 import { logger } from '../../functions/lib/telemetry';
+import { addDays } from '../../shared/rules/calendar';
 import { borrower, type Harness, startHarness } from './harness';
 
 const PHONE = '+8613912345678';
@@ -27,7 +27,14 @@ describe('guarantees of a full run', () => {
         borrower('b2', 800, { contacts: { sms: '+8613800000002', email: 'b2@example.com', push: 'tok-b2' } }),
       ],
       [
-        { loanId: 'L1', seq: 1, borrowerId: 'b1', dueDate: '2026-12-08', principal: 100_000, interest: 1_000 },
+        {
+          loanId: 'L1',
+          seq: 1,
+          borrowerId: 'b1',
+          dueDate: '2026-12-08',
+          principal: 100_000,
+          interest: 1_000,
+        },
         { loanId: 'L2', seq: 1, borrowerId: 'b2', dueDate: '2026-12-09', principal: 50_000, interest: 500 },
       ],
       '2026-12-01T00:00:00+08:00',
@@ -82,7 +89,10 @@ describe('guarantees of a full run', () => {
     try {
       // Act
       await h.deliverRaw(
-        JSON.stringify({ 'detail-type': 'RepaymentReceived', detail: { loanId: 'L1', phone: PHONE, email: EMAIL } }),
+        JSON.stringify({
+          'detail-type': 'RepaymentReceived',
+          detail: { loanId: 'L1', phone: PHONE, email: EMAIL },
+        }),
       );
       await h.deliver('DebitAttemptCompleted', {
         loanId: 'L1',
@@ -102,6 +112,7 @@ describe('guarantees of a full run', () => {
     expect(lines.length).toBeGreaterThan(10);
     expect(h.messages.some((m) => m.address === PHONE)).toBe(true);
     for (const secret of [PHONE, EMAIL, TOKEN, '13912345678']) expect(log).not.toContain(secret);
-    for (const text of h.messages.filter((m) => m.borrowerId === 'b1').map((m) => m.text)) expect(log).not.toContain(text);
+    for (const text of h.messages.filter((m) => m.borrowerId === 'b1').map((m) => m.text))
+      expect(log).not.toContain(text);
   });
 });

@@ -73,7 +73,13 @@ describe('intake', () => {
 
   it('applies a partial payment without a state change, and a duplicate payment once', async () => {
     // Act
-    const payment = { loanId: 'L1', seq: '1', paymentId: 'p1', amount: 40_000, receivedAt: '2026-12-05T12:00:00+08:00' };
+    const payment = {
+      loanId: 'L1',
+      seq: '1',
+      paymentId: 'p1',
+      amount: 40_000,
+      receivedAt: '2026-12-05T12:00:00+08:00',
+    };
     await h.deliver('RepaymentReceived', payment);
     await h.deliver('RepaymentReceived', payment);
     // Assess
@@ -101,7 +107,13 @@ describe('intake', () => {
 
   it('extends a due date on request and rejects a second extension with LIMIT_EXCEEDED', async () => {
     // Act
-    const request = { loanId: 'L1', seq: '1', action: 'EXTEND', days: 10, requestedAt: '2026-12-09T12:00:00+08:00' };
+    const request = {
+      loanId: 'L1',
+      seq: '1',
+      action: 'EXTEND',
+      days: 10,
+      requestedAt: '2026-12-09T12:00:00+08:00',
+    };
     await h.deliver('RepaymentPlanAdjustmentRequested', { ...request, requestId: 'r1' });
     await h.deliver('RepaymentPlanAdjustmentRequested', { ...request, requestId: 'r1' });
     await h.deliver('RepaymentPlanAdjustmentRequested', { ...request, requestId: 'r2' });
@@ -151,12 +163,16 @@ describe('intake', () => {
     await h.deliver('RepaymentPlanAdjustmentRequested', request);
     await h.deliver('RepaymentPlanAdjustmentRequested', request);
     // Assess
-    expect(h.events.map((e) => [e.detailType, e.detail.reason])).toEqual([['RepaymentPlanAdjustmentRejected', 'NOT_FOUND']]);
+    expect(h.events.map((e) => [e.detailType, e.detail.reason])).toEqual([
+      ['RepaymentPlanAdjustmentRejected', 'NOT_FOUND'],
+    ]);
   });
 
   it('rejects malformed events with a reason and leaves the rest of the batch alone', async () => {
     // Act
-    const bad = await h.deliverRaw(JSON.stringify({ 'detail-type': 'RepaymentReceived', detail: { loanId: 'L1', amount: -5 } }));
+    const bad = await h.deliverRaw(
+      JSON.stringify({ 'detail-type': 'RepaymentReceived', detail: { loanId: 'L1', amount: -5 } }),
+    );
     const unknownType = await h.deliverRaw(JSON.stringify({ 'detail-type': 'Gossip', detail: {} }));
     const notJson = await h.deliverRaw('{');
     const unknownLoan = await h.deliver('RepaymentReceived', {
@@ -167,7 +183,8 @@ describe('intake', () => {
       receivedAt: '2026-12-05T12:00:00+08:00',
     });
     // Assess
-    for (const result of [bad, unknownType, notJson, unknownLoan]) expect(result.batchItemFailures).toHaveLength(1);
+    for (const result of [bad, unknownType, notJson, unknownLoan])
+      expect(result.batchItemFailures).toHaveLength(1);
     const stored = await h.installment('L1', '1');
     expect(stored?.paidPrincipal).toBe(0);
   });

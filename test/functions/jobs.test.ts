@@ -4,9 +4,9 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jobPartitionKey, jobSortKey, shardOf } from '../../functions/lib/keys';
 import { outstandingOn, penaltyToDate } from '../../shared/rules/derive';
 import { JOB_INDEXES } from '../../shared/table-layout';
-import { jobPartitionKey, jobSortKey, shardOf } from '../../functions/lib/keys';
 import { borrower, type Harness, startHarness } from './harness';
 
 const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10') => ({
@@ -20,7 +20,8 @@ const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10') => ({
 
 const occurrences = (h: Harness) =>
   h.messages.map((m) => `${m.loanId}/${m.seq}/${m.kind}/${m.occurrence}/${m.channel}`).sort();
-const eventKeys = (h: Harness) => h.events.map((e) => `${e.detailType}/${e.detail.loanId}/${e.detail.occurrence}`).sort();
+const eventKeys = (h: Harness) =>
+  h.events.map((e) => `${e.detailType}/${e.detail.loanId}/${e.detail.occurrence}`).sort();
 const duplicates = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
 
 describe('scheduled jobs', () => {
@@ -114,10 +115,9 @@ describe('scheduled jobs', () => {
     const stored = await h.installment('L1', '1');
     expect(stored?.status).toBe('OVERDUE');
     expect(penaltyToDate(stored as never, '2026-12-11')).toBe(50);
-    expect(h.audit.filter((a) => a.type === 'transition').map((a) => a.type === 'transition' && a.to)).toEqual([
-      'IN_GRACE',
-      'OVERDUE',
-    ]);
+    expect(
+      h.audit.filter((a) => a.type === 'transition').map((a) => a.type === 'transition' && a.to),
+    ).toEqual(['IN_GRACE', 'OVERDUE']);
     expect(h.events.map((e) => e.detailType)).toEqual(
       expect.arrayContaining(['InstallmentEnteredGrace', 'InstallmentOverdue', 'DelinquencyBucketChanged']),
     );
