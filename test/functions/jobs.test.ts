@@ -20,7 +20,6 @@ const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10') => ({
 
 const occurrences = (h: Harness) =>
   h.messages.map((m) => `${m.loanId}/${m.seq}/${m.kind}/${m.occurrence}/${m.channel}`).sort();
-h.events.map((e) => `${e.detailType}/${e.detail.loanId}/${e.detail.occurrence}`).sort();
 const duplicates = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
 
 describe('scheduled jobs', () => {

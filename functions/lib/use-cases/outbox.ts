@@ -93,7 +93,60 @@ export async function commitChange(
     ...(change.transitions ?? []).map((t): AuditEntry => ({ type: 'transition', at, ...t })),
     ...(change.audit ?? []),
   ];
+  countBy(
+    METRIC.transitions,
+    'to',
+    (change.transitions ?? []).map((t) => t.to),
+  );
+  countBy(
+    METRIC.notificationsSkipped,
+    'reason',
+    audit.flatMap((a) => (a.type === 'notification_skipped' ? [a.reason] : [])),
+  );
   return { saved: true, installment: { ...next, version: result.version }, audit };
+}
+
+/** One metric per distinct dimension value, with its count. */
+function countBy(metric: string, dimension: string, values: string[]): void {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const [value, n] of counts) count(metric, n, { name: dimension, value });
+}
+
+/** The dashboard's figures of what was published: messages by channel, notifications by kind, events. */
+function recordPublished(messages: OutboundMessage[], events: DomainEvent[]): void {
+  countBy(
+    METRIC.messagesSent,
+    'channel',
+    messages.map((m) => m.channel),
+  );
+  const notifications = new Map(
+    messages.map((m) => [`${m.loanId}|${m.seq}|${m.kind}|${m.occurrence}`, m.kind]),
+  );
+  countBy(METRIC.notificationsSent, 'kind', [...notifications.values()]);
+  countBy(
+    METRIC.eventsPublished,
+    'detailType',
+    events.map((e) => e.detailType),
+  );
+  countBy(
+    METRIC.bucketChanges,
+    'bucket',
+    events.flatMap((e) =>
+      e.detailType === 'DelinquencyBucketChanged' ? [String(e.detail.to ?? 'none')] : [],
+    ),
+  );
+  countBy(
+    METRIC.escalations,
+    'detailType',
+    events
+      .filter(
+        (e) => e.detailType === 'ManualInterventionRequired' || e.detailType === 'CreditBureauReportRequired',
+      )
+      .map((e) => e.detailType),
+  );
+  const retries = events.filter((e) => e.detailType === 'DebitRetryRequested').length;
+  if (retries > 0) count(METRIC.retriesRequested, retries);
 }
 
 /** True when the change alters nothing that is stored. */
@@ -157,6 +210,7 @@ export async function flushOutboxes(
     await deps.notifier.send(messages);
     await deps.publisher.publish(events);
     for (const e of entries) published.add(e.id);
+    recordPublished(messages, events);
     summary.messagesPublished = messages.length;
     summary.notificationsPublished = notificationsIn(messages);
     summary.eventsPublished = events.length;

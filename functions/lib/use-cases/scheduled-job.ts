@@ -174,8 +174,6 @@ async function processGroups(
   const { summary: flush } = await flushOutboxes(deps, saved, ctx);
   summary.notificationsSent += flush.notificationsPublished;
   summary.eventsPublished += flush.eventsPublished;
-  if (flush.notificationsPublished) count(METRIC.notificationsSent, flush.notificationsPublished);
-  if (flush.eventsPublished) count(METRIC.eventsPublished, flush.eventsPublished);
 }
 
 /**
