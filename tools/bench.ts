@@ -15,7 +15,7 @@ const USAGE = `usage: npm run bench -- [--installments N] [--due-fraction F] [--
                         [--rss-due-items A,B] [--shards S] [--config FILE] [--day YYYY-MM-DD] [--seed S]
                         [--json FILE]
   --installments N   installments in the table (default 200,000; 20,000 with --growth or --latency-ms)
-  --due-fraction F   share of them on the day's job indexes (default 0.05)
+  --due-fraction F   share of them on the day's job indexes (default: the book's own, about 0.012)
   --latency-ms L     add L ms to every AWS call, and run our code one shard at a time too
   --growth           run the same day again on a table 10x larger (the extra need nothing that day)
   --rss              peak RSS of our run at 10,000 and 100,000 due items, each in its own process
@@ -60,7 +60,10 @@ async function main(): Promise<void> {
     growth || latencyMs > 0 ? DEFAULTS.installmentsWithGrowthOrLatency : DEFAULTS.installments,
     (n) => Number.isInteger(n) && n >= 10,
   );
-  const dueFraction = number('due-fraction', v['due-fraction'], DEFAULTS.dueFraction, (n) => n > 0 && n <= 1);
+  const dueFraction =
+    v['due-fraction'] === undefined
+      ? undefined
+      : number('due-fraction', v['due-fraction'], 0, (n) => n > 0 && n <= 1);
   const rssDueItems = v['rss-due-items']
     ? v['rss-due-items']
         .split(',')
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
 
   const report = await runBench({
     installments,
-    dueFraction,
+    ...(dueFraction === undefined ? {} : { dueFraction }),
     latencyMs,
     growth,
     rssDueItems,

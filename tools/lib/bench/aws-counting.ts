@@ -86,9 +86,9 @@ export interface WrittenKey {
 /** What the counting clients report besides the counters (installment ids, for the floor). */
 export interface CountingSinks {
   /** A message published to SNS, by the ids its body names. */
-  message?(ref: { loanId: string; seq: string; kind: string }): void;
+  message?(ref: { borrowerId: string; loanId: string; seq: string; kind: string }): void;
   /** An event put on the bus, by the ids its detail names. */
-  event?(ref: { loanId: string; seq: string; detailType: string }): void;
+  event?(ref: { borrowerId: string; loanId: string; seq: string; detailType: string }): void;
   /** SQS messages sent (the dispatcher's work items). */
   sqs?(queueUrl: string, bodies: string[]): void;
   /** The key of every item written (for the restore step). */
@@ -255,7 +255,12 @@ export function countingClients(options: CountingOptions): CountingClients {
     usage.messages += entries.length;
     for (const e of entries) {
       const body = idsOf(e.Message);
-      sinks.message?.({ loanId: String(body.loanId), seq: String(body.seq), kind: String(body.kind) });
+      sinks.message?.({
+        borrowerId: String(body.borrowerId),
+        loanId: String(body.loanId),
+        seq: String(body.seq),
+        kind: String(body.kind),
+      });
     }
     return command === 'Publish'
       ? { MessageId: `m-${++sequence}` }
@@ -276,6 +281,7 @@ export function countingClients(options: CountingOptions): CountingClients {
       for (const e of entries) {
         const detail = idsOf(e.Detail);
         sinks.event?.({
+          borrowerId: String(detail.borrowerId),
           loanId: String(detail.loanId),
           seq: String(detail.seq),
           detailType: e.DetailType ?? '',

@@ -23,6 +23,12 @@ export interface JobMeasure {
   peakRssBytes: number;
   /** CPU time (user + system) this process spent on the job: the code's own cost, store excluded. */
   cpuMs: number;
+  /**
+   * The fewest SNS and PutEvents calls if each shard's work item published in full batches of 10 with
+   * one partial batch at most: Σ over shards of ceil(n / 10). Ours only (0 for the baseline).
+   */
+  snsCallsPerShardFloor: number;
+  putEventsCallsPerShardFloor: number;
   /** Sum of the wall times of the job's work items (what Lambda would bill as their durations). */
   invocationMs: number;
   workItems: number;

@@ -11,6 +11,7 @@
  *    concurrency: each work item timed alone, as one invocation). Continuations run until none is left.
  * 3. Read the counters of the SDK middlewares: DynamoDB reads, writes and units; SNS, EventBridge calls.
  */
+import { shardOf } from '../../../functions/lib/keys';
 import { configureRuntime, getRuntime } from '../../../functions/lib/runtime';
 import { dispatchJob } from '../../../functions/lib/use-cases/dispatch';
 import { runWorkItem, type WorkItem } from '../../../functions/lib/use-cases/scheduled-job';
@@ -43,12 +44,26 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
   const floor = new FloorTracker(spec.trackFloor ?? true);
   const written: WrittenKey[] = [];
   const queued: Record<string, string[]> = {};
+  // Messages and events per shard (of their borrower), for the per-shard floor of calls.
+  const perShard = { messages: new Map<number, number>(), events: new Map<number, number>() };
+  const addTo = (map: Map<number, number>, borrowerId: string) => {
+    const shard = shardOf(borrowerId, config.jobs.shards);
+    map.set(shard, (map.get(shard) ?? 0) + 1);
+  };
+  const callsFloor = (map: Map<number, number>) =>
+    [...map.values()].reduce((sum, n) => sum + Math.ceil(n / 10), 0);
   const counting = countingClients({
     endpoint: spec.endpoint,
     latencyMs: spec.latencyMs,
     sinks: {
-      message: (m) => floor.add(m.loanId, m.seq),
-      event: (e) => floor.add(e.loanId, e.seq),
+      message: (m) => {
+        floor.add(m.loanId, m.seq);
+        addTo(perShard.messages, m.borrowerId);
+      },
+      event: (e) => {
+        floor.add(e.loanId, e.seq);
+        addTo(perShard.events, e.borrowerId);
+      },
       sqs: (url, bodies) => {
         queued[url] ??= [];
         queued[url].push(...bodies);
@@ -93,6 +108,8 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
       clock = scheduledTime;
       const before = { ...counting.usage };
       floor.start();
+      perShard.messages.clear();
+      perShard.events.clear();
       sampler.reset();
       const started = performance.now();
       const cpu = process.cpuUsage();
@@ -110,6 +127,8 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
         peakRssBytes: sampler.peakBytes,
         cpuMs: cpuMsSince(cpu),
         invocationMs: Math.round(invocationMs),
+        snsCallsPerShardFloor: callsFloor(perShard.messages),
+        putEventsCallsPerShardFloor: callsFloor(perShard.events),
         workItems: items.length,
       });
     }

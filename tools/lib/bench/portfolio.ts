@@ -14,9 +14,10 @@
  *
  * The *book mixture* weighs templates as a loan book would (one due cohort per day, most installments
  * paid or not yet due, a small unpaid tail decaying as borrowers cure). Templates whose next action
- * date for some job is the benchmark day form the *work pool*, the others the *quiet pool*; each
- * installment is drawn from the work pool with probability `dueFraction`, so the day's work scales
- * with it while keeping the book's composition.
+ * date for some job is the benchmark day form the *work pool*, the others the *quiet pool*. By
+ * default each installment is drawn from the whole book (the day's work is then the book's own, about
+ * 1.2 % of installments); with `dueFraction` F it is drawn from the work pool with probability F, so
+ * the day's work scales with F while keeping the book's composition.
  *
  * Everything is a function of (seed, borrower index): any borrower's bundle can be made again, alone
  * (the restore step puts back exactly what a run changed).
@@ -35,7 +36,13 @@ import type { Config } from '../../../shared/config/schema';
 import { addDays, minDate, toInstant } from '../../../shared/rules/calendar';
 import { newInstallment } from '../../../shared/rules/installment';
 import { recordDebitResult } from '../../../shared/rules/lifecycle';
-import type { Borrower, DeclineReason, Installment, LocalDate } from '../../../shared/rules/types';
+import {
+  type Borrower,
+  type DeclineReason,
+  type Installment,
+  LOCAL_DATE,
+  type LocalDate,
+} from '../../../shared/rules/types';
 import { JOBS, type Job } from '../../../shared/table-layout';
 import { seededRandom } from '../portfolio';
 
@@ -68,8 +75,11 @@ export interface Template extends TemplateKey {
 export interface PortfolioOptions {
   /** The benchmark day (local date). */
   day: LocalDate;
-  /** Share of installments drawn from the work pool. */
-  dueFraction: number;
+  /**
+   * Share of installments drawn from the work pool; absent: every installment is drawn from the whole
+   * book mixture, so the day's work is the book's own (about 1.2 % of installments).
+   */
+  dueFraction?: number;
   seed?: number;
   /** Installments per borrower (one loan each). */
   perBorrower?: number;
@@ -169,13 +179,48 @@ function templateBorrower(tier: string, config: Config): Borrower {
   };
 }
 
+/** A state of a lifetime, valid from 00:00 of `from` until the next one's `from`. */
+interface Snapshot {
+  from: LocalDate;
+  inst: Installment;
+  writes: number;
+}
+
+/** Day number of a local date (days since 1970-01-01), and back: fast, no time zone involved. */
+const dayNumber = (d: LocalDate) =>
+  Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+const fromDayNumber = (n: number): LocalDate => new Date(n * 86_400_000).toISOString().slice(0, 10);
+
+/** `value` with every local date in it (any string `YYYY-MM-DD`) moved by `days`. */
+export function shiftDates<T>(value: T, days: number): T {
+  if (typeof value === 'string') {
+    return (LOCAL_DATE.test(value) ? fromDayNumber(dayNumber(value) + days) : value) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => shiftDates(v, days)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = shiftDates(v, days);
+    return out as T;
+  }
+  return value;
+}
+
 /**
- * Lives one template from a week before its due date to 00:29 of the benchmark day, through the
- * same planners the workers run (caps always granted: one installment never meets its own cap).
+ * Lives one installment due on `dueDate` through its history, as production would: its debit
+ * results with `recordDebitResult`; on each day one of its next action dates falls, that job's
+ * planner at the job's hour (the planners the workers run; caps always granted: one installment never
+ * meets its own cap); every retry it requests answered by the payment side an hour later. It jumps
+ * from action day to action day (a job reads an installment only then), and returns the state after
+ * each day it changed, until `until` (exclusive).
  */
-export async function liveTemplate(key: TemplateKey, day: LocalDate, config: Config): Promise<Template> {
-  const h = hash(`${key.history}|${key.offset}|${key.tier}`);
-  const dueDate = addDays(day, key.offset);
+export async function liveLifetime(
+  history: History,
+  tier: string,
+  dueDate: LocalDate,
+  until: LocalDate,
+  config: Config,
+): Promise<Snapshot[]> {
+  const h = hash(`${history}|${tier}`);
   const principal = (3 + (h % 28)) * 10_000; // ¥300..¥3,000
   let inst = newInstallment(
     {
@@ -188,10 +233,10 @@ export async function liveTemplate(key: TemplateKey, day: LocalDate, config: Con
     },
     config,
   );
-  const borrower = templateBorrower(key.tier, config);
+  const borrower = templateBorrower(tier, config);
   const soft = SOFT[h % SOFT.length] as DeclineReason;
   const pending: DebitEvent[] = [];
-  switch (key.history) {
+  switch (history) {
     case 'PAID_ON_TIME':
       pending.push({ day: dueDate, time: '06:00', outcome: 'SUCCEEDED' });
       break;
@@ -215,9 +260,15 @@ export async function liveTemplate(key: TemplateKey, day: LocalDate, config: Con
   let retries = 0;
   let writes = 0;
   let attempt = 0;
+  // Next action dates of the current state as of a day, computed once per (state, day).
+  let next: { inst: Installment; on: LocalDate; dates: NextActionDates } | null = null;
+  const nextOn = (on: LocalDate) => {
+    if (next?.inst !== inst || next.on !== on) next = { inst, on, dates: nextActionDates(inst, on, config) };
+    return next.dates;
+  };
 
   const runJob = async (job: Job, on: LocalDate, time: string) => {
-    if (nextActionDates(inst, on, config)[job] !== on) return;
+    if (nextOn(on)[job] !== on) return;
     const now = toInstant(`${on}T${time}`, config.timeZone);
     const ctx: JobContext = { now, today: on, at: now, owner: 'template' };
     const [change] = await PLANNERS[job](deps, borrower, [inst], ctx);
@@ -228,7 +279,7 @@ export async function liveTemplate(key: TemplateKey, day: LocalDate, config: Con
       if (event.detailType !== 'DebitRetryRequested') continue;
       retries++;
       // The payment side answers every retry an hour later: the cured one pays on its second retry.
-      const cured = key.history === 'CURED_BY_RETRY' && retries >= 2;
+      const cured = history === 'CURED_BY_RETRY' && retries >= 2;
       pending.push({
         day: on,
         time: time === '10:00' ? '11:00' : '17:00',
@@ -255,22 +306,37 @@ export async function liveTemplate(key: TemplateKey, day: LocalDate, config: Con
     }
   };
 
+  const snapshots: Snapshot[] = [{ from: '0000-01-01', inst, writes }];
   let cursor = addDays(dueDate, -10);
-  for (let guard = 0; guard < 1_000; guard++) {
-    const next = nextActionDates(inst, cursor, config);
-    const dates = [...JOBS.map((job) => next[job]), ...pending.map((e) => e.day)].filter(
+  for (let guard = 0; guard < 2_000; guard++) {
+    const dates = nextOn(cursor);
+    const candidates = [...JOBS.map((job) => dates[job]), ...pending.map((e) => e.day)].filter(
       (d): d is string => d !== null && d !== undefined,
     );
-    if (dates.length === 0) break;
-    const on = dates.reduce(minDate);
-    if (on >= day) break;
+    if (candidates.length === 0) break;
+    const on = candidates.reduce(minDate);
+    if (on >= until) break;
     for (const slot of SLOTS) {
       if ('job' in slot) await runJob(slot.job, on, slot.time);
       else takeDebits(on, slot.time);
     }
     cursor = addDays(on, 1);
+    snapshots.push({ from: cursor, inst, writes });
   }
-  inst = { ...inst, version: writes };
+  return snapshots;
+}
+
+/**
+ * The template of `history` due `offset` days from the benchmark day `day`, as of 00:29 that day:
+ * a lifetime due on `day` itself, taken at day `day − offset` and moved by `offset` days (the rules
+ * count days, never weekdays or months, and the business time zone has no daylight saving, so a
+ * history moved in time is the same history).
+ */
+function templateOf(snapshots: Snapshot[], key: TemplateKey, day: LocalDate, config: Config): Template {
+  const at = fromDayNumber(dayNumber(day) - key.offset);
+  let chosen = snapshots[0] as Snapshot;
+  for (const s of snapshots) if (s.from <= at) chosen = s;
+  const inst = { ...shiftDates(chosen.inst, key.offset), version: chosen.writes };
   const next = nextActionDates(inst, day, config);
   return {
     ...key,
@@ -325,6 +391,7 @@ export class BenchPortfolio {
   private readonly seed: number;
   private work: Record<string, Pool> = {};
   private quiet: Record<string, Pool> = {};
+  private book: Record<string, Pool> = {};
   private tiers: { tier: string; share: number }[] = [];
   templates: Template[] = [];
 
@@ -344,13 +411,18 @@ export class BenchPortfolio {
   }
 
   private async build(): Promise<void> {
+    const { day } = this.options;
     const tiers = this.config.creditTiers.map((t) => t.tier);
     for (const tier of tiers) {
-      for (let offset = OLDEST_OFFSET; offset <= FARTHEST_OFFSET; offset++) {
-        for (const history of HISTORIES) {
+      for (const history of HISTORIES) {
+        const due = history === 'NOT_DUE_YET';
+        const until = due ? day : addDays(day, -OLDEST_OFFSET + 1);
+        const snapshots = await liveLifetime(history, tier, day, until, this.config);
+        const [from, to] = due ? [0, FARTHEST_OFFSET] : [OLDEST_OFFSET, -1];
+        for (let offset = from; offset <= to; offset++) {
           const key = { history, offset, tier };
           if (bookWeight(key) <= 0) continue;
-          this.templates.push(await liveTemplate(key, this.options.day, this.config));
+          this.templates.push(templateOf(snapshots, key, day, this.config));
         }
       }
     }
@@ -358,6 +430,7 @@ export class BenchPortfolio {
       const mine = this.templates.filter((t) => t.tier === tier);
       this.work[tier] = new Pool(mine.filter((t) => t.workFor.length > 0));
       this.quiet[tier] = new Pool(mine.filter((t) => t.workFor.length === 0));
+      this.book[tier] = new Pool(mine);
     }
     const total = tiers.reduce((sum, t) => sum + (TIER_SHARES[t] ?? 0), 0);
     this.tiers = tiers.map((tier) => ({ tier, share: (TIER_SHARES[tier] ?? 0) / total }));
@@ -409,9 +482,13 @@ export class BenchPortfolio {
     const work = this.work[tier] as Pool;
     const quiet = this.quiet[tier] as Pool;
     const drawn: Template[] = [];
+    const book = this.book[tier] as Pool;
+    const { dueFraction } = this.options;
     for (let k = 0; k < count; k++) {
-      const fromWork = !opts.quietOnly && !work.empty && random() < this.options.dueFraction;
-      drawn.push((fromWork || quiet.empty ? work : quiet).draw(random()));
+      const u = random();
+      if (opts.quietOnly) drawn.push(quiet.draw(u));
+      else if (dueFraction === undefined) drawn.push(book.draw(u));
+      else drawn.push((!work.empty && random() < dueFraction) || quiet.empty ? work.draw(u) : quiet.draw(u));
     }
     drawn.sort((a, b) => a.offset - b.offset);
     const installments = drawn.map((template, k) => ({

@@ -39,6 +39,9 @@ export interface Figures {
   /** `ceil(messages / 10)` and `ceil(events / 10)`: the fewest calls that can carry them. */
   snsCallsFloor: number;
   putEventsCallsFloor: number;
+  /** The fewest calls with one partial batch per shard at most (ours): Σ shards ceil(n / 10). */
+  snsCallsPerShardFloor: number;
+  putEventsCallsPerShardFloor: number;
 }
 
 export interface Totals extends Figures {
@@ -55,7 +58,13 @@ function figures(
   actedOn: number,
   wallMs: number,
   peakRssBytes: number,
-  run: { cpuMs: number; invocationMs: number; workItems: number },
+  run: {
+    cpuMs: number;
+    invocationMs: number;
+    workItems: number;
+    snsCallsPerShardFloor: number;
+    putEventsCallsPerShardFloor: number;
+  },
 ): Figures {
   return {
     itemsNeeded: needed,
@@ -78,6 +87,8 @@ function figures(
     cpuMs: run.cpuMs,
     invocationMs: run.invocationMs,
     workItems: run.workItems,
+    snsCallsPerShardFloor: run.snsCallsPerShardFloor,
+    putEventsCallsPerShardFloor: run.putEventsCallsPerShardFloor,
     snsCallsFloor: Math.ceil(usage.messages / 10),
     putEventsCallsFloor: Math.ceil(usage.events / 10),
   };
@@ -89,7 +100,13 @@ export function totalsOf(result: SideResult, floor: Record<Job, number>): Totals
   let usage = emptyUsage();
   let wallMs = 0;
   let actedOn = 0;
-  const run = { cpuMs: 0, invocationMs: 0, workItems: 0 };
+  const run = {
+    cpuMs: 0,
+    invocationMs: 0,
+    workItems: 0,
+    snsCallsPerShardFloor: 0,
+    putEventsCallsPerShardFloor: 0,
+  };
   for (const m of result.jobs) {
     jobs[m.job] = figures(m.usage, floor[m.job], m.actedOn, m.wallMs, m.peakRssBytes, m);
     usage = addUsage(usage, m.usage);
@@ -98,6 +115,8 @@ export function totalsOf(result: SideResult, floor: Record<Job, number>): Totals
     run.cpuMs += m.cpuMs;
     run.invocationMs += m.invocationMs;
     run.workItems += m.workItems;
+    run.snsCallsPerShardFloor += m.snsCallsPerShardFloor;
+    run.putEventsCallsPerShardFloor += m.putEventsCallsPerShardFloor;
   }
   const needed = JOBS.reduce((sum, job) => sum + floor[job], 0);
   return {
@@ -197,7 +216,10 @@ export interface RssReport {
 export interface BenchReport {
   installments: number;
   day: string;
-  dueFraction: number;
+  /** As asked: a share, or `book` (the book's own mixture). */
+  dueFraction: number | 'book';
+  /** Share of the book mixture on the day's job indexes. */
+  naturalDueFraction: number;
   seed: number;
   shards: number;
   concurrency: number;
@@ -321,9 +343,11 @@ function sideRows(ours: Totals, baseline: Totals): string[][] {
     row('messages', (x) => int(x.messages)),
     row('SNS calls', (x) => int(x.snsCalls)),
     row('  / ceil(messages/10)', (x) => dec(ratio(x.snsCalls, x.snsCallsFloor))),
+    row('  Σ shards ceil(messages/10)', (x) => int(x.snsCallsPerShardFloor)),
     row('events', (x) => int(x.events)),
     row('PutEvents calls', (x) => int(x.putEventsCalls)),
     row('  / ceil(events/10)', (x) => dec(ratio(x.putEventsCalls, x.putEventsCallsFloor))),
+    row('  Σ shards ceil(events/10)', (x) => int(x.putEventsCallsPerShardFloor)),
     row('wall ms', (x) => int(x.wallMs)),
     row('CPU ms (run process)', (x) => int(x.cpuMs)),
     row('items/s (needed)', (x) => int(x.itemsPerSecond)),
@@ -335,7 +359,7 @@ export function formatReport(report: BenchReport): string {
   const s = report.seeding;
   const lines: string[] = [];
   lines.push(
-    `repayment-sentinel benchmark: ${int(report.installments)} installments, day ${report.day}, due fraction ${report.dueFraction}, ${report.shards} shards × concurrency ${report.concurrency}${report.latencyMs ? `, +${report.latencyMs} ms per AWS call` : ''}`,
+    `repayment-sentinel benchmark: ${int(report.installments)} installments, day ${report.day}, due fraction ${report.dueFraction === 'book' ? `${report.naturalDueFraction} (the book's own)` : report.dueFraction}, ${report.shards} shards × concurrency ${report.concurrency}${report.latencyMs ? `, +${report.latencyMs} ms per AWS call` : ''}`,
     `seeded ${int(s.installments)} installments of ${int(s.borrowers)} borrowers in ${dec(s.ms / 1000, 1)} s (not counted); on the day's job indexes: aging ${int(s.indexedForDay.aging)}, reminders ${int(s.indexedForDay.reminders)}, failedDebits ${int(s.indexedForDay.failedDebits)} (${int(s.dueItems)} distinct due items; ${int(s.dueToday)} due today)`,
     `states: ${Object.entries(s.byStatus)
       .map(([k, v]) => `${k} ${int(v)}`)

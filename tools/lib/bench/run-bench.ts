@@ -33,7 +33,8 @@ import { type BenchStore, BookLayout, forkTs, restore, seedRange, startStore } f
 
 export interface BenchOptions {
   installments: number;
-  dueFraction: number;
+  /** Share of installments on the day's job indexes; absent: the book's own mixture. */
+  dueFraction?: number;
   latencyMs: number;
   growth: boolean;
   /** Due-item counts of the RSS probes (empty: none). */
@@ -55,7 +56,6 @@ export const DEFAULTS = {
   installments: 200_000,
   /** Without `--installments`, `--growth` and `--latency-ms` start from a smaller book (see docs/scale.md). */
   installmentsWithGrowthOrLatency: 20_000,
-  dueFraction: 0.05,
   rssDueItems: [10_000, 100_000],
   rssDueFraction: 0.5,
   day: '2027-03-15',
@@ -99,7 +99,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const living = performance.now();
   const portfolio = await BenchPortfolio.create(config, {
     day,
-    dueFraction: options.dueFraction,
+    ...(options.dueFraction === undefined ? {} : { dueFraction: options.dueFraction }),
     seed: options.seed,
   });
   log(
@@ -205,7 +205,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     report = {
       installments: options.installments,
       day,
-      dueFraction: options.dueFraction,
+      dueFraction: options.dueFraction ?? 'book',
+      naturalDueFraction: Number(portfolio.naturalDueFraction().toFixed(4)),
       seed: options.seed,
       shards: config.jobs.shards,
       concurrency: config.jobs.concurrency,
