@@ -12,6 +12,7 @@ import { type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sq
 import type { AwsClients } from '../../../functions/lib/aws-clients';
 import { createDocumentClient } from '../../../functions/lib/aws-clients';
 import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../../../functions/lib/embedded-dynamo';
+import { JOB_INDEXES, JOBS } from '../../../shared/table-layout';
 
 /** Counters of one run (or one job of it). Every field is a plain number, so they add up. */
 export interface Usage {
@@ -33,6 +34,14 @@ export interface Usage {
   /** Items written or attempted (a BatchWriteItem counts each request; a refused conditional write counts too). */
   writes: number;
   writeUnits: number;
+  /**
+   * Estimated writes to the job indexes (GSIs, ALL projection) caused by installment puts, which the
+   * embedded store does not bill: per index, 1 when the item enters, leaves or changes in place,
+   * 2 when its key moves (delete + put). Only with `trackIndexes`.
+   */
+  gsiWrites: number;
+  /** Those writes in units, each as many as the base write's (the item's size in KB, rounded up). */
+  gsiWriteUnits: number;
   conditionalFailures: number;
   snsCalls: number;
   /** SNS messages (one per channel of a notification). */
@@ -55,6 +64,8 @@ export const emptyUsage = (): Usage => ({
   writeCalls: 0,
   writes: 0,
   writeUnits: 0,
+  gsiWrites: 0,
+  gsiWriteUnits: 0,
   conditionalFailures: 0,
   snsCalls: 0,
   messages: 0,
@@ -100,6 +111,48 @@ export interface CountingOptions {
   /** Added before every call, all services. */
   latencyMs?: number;
   sinks?: CountingSinks;
+  /** Estimate the GSI writes of installment puts (remembers each installment's index keys seen). */
+  trackIndexes?: boolean;
+}
+
+const INDEX_KEYS = JOBS.map((job) => JOB_INDEXES[job].partitionKey);
+
+/**
+ * The job-index keys last seen for each installment (read or written through this client), so that a
+ * put can be compared with the item it replaces.
+ */
+class IndexTracker {
+  private readonly known = new Map<string, string[]>();
+
+  private static id(record: Record<string, unknown>): string | null {
+    const { PK, SK } = keyOf(record);
+    return PK.startsWith('LOAN#') && SK.startsWith('INST#') ? `${PK}\u0000${SK}` : null;
+  }
+
+  private static keys(record: Record<string, unknown>): string[] {
+    return INDEX_KEYS.map((name) => stringOf(record[name]));
+  }
+
+  seen(record: Record<string, unknown> | undefined): void {
+    const id = record ? IndexTracker.id(record) : null;
+    if (record && id) this.known.set(id, IndexTracker.keys(record));
+  }
+
+  /** GSI writes of a successful put of `item`. */
+  put(item: Record<string, unknown>): number {
+    const id = IndexTracker.id(item);
+    if (!id) return 0;
+    const before = this.known.get(id) ?? INDEX_KEYS.map(() => '');
+    const after = IndexTracker.keys(item);
+    this.known.set(id, after);
+    let writes = 0;
+    for (const [i, was] of before.entries()) {
+      const now = after[i] ?? '';
+      if (was && now) writes += was === now ? 1 : 2;
+      else if (was || now) writes += 1;
+    }
+    return writes;
+  }
 }
 
 export interface CountingClients {
@@ -139,7 +192,13 @@ function unitsOf(consumed: unknown): number {
  * DynamoDB: asks for the consumed capacity of every read and write, and adds up what comes back.
  * Reads are Query, Scan and GetItem; writes are PutItem, UpdateItem, DeleteItem and BatchWriteItem.
  */
-function countDynamo(stack: Stack, usage: Usage, latencyMs: number, sinks: CountingSinks): void {
+function countDynamo(
+  stack: Stack,
+  usage: Usage,
+  latencyMs: number,
+  sinks: CountingSinks,
+  indexes: IndexTracker | null,
+): void {
   stack.add(
     (next, context) => async (args) => {
       const command = commandOf(context);
@@ -184,14 +243,24 @@ function countDynamo(stack: Stack, usage: Usage, latencyMs: number, sinks: Count
           usage.itemsRead += Number(output.ScannedCount ?? 0);
           usage.itemsReturned += Number(output.Count ?? 0);
           usage.readUnits += unitsOf(output.ConsumedCapacity);
+          for (const item of (output.Items ?? []) as Record<string, unknown>[]) indexes?.seen(item);
           break;
         case 'Get':
           usage.gets++;
           if (output.Item) usage.getHits++;
           usage.readUnits += unitsOf(output.ConsumedCapacity);
+          indexes?.seen(output.Item as Record<string, unknown> | undefined);
           break;
         default:
-          if (isWrite) usage.writeUnits += unitsOf(output.ConsumedCapacity);
+          if (isWrite) {
+            const units = unitsOf(output.ConsumedCapacity);
+            usage.writeUnits += units;
+            if (command === 'Put' && indexes) {
+              const gsiWrites = indexes.put(input.Item as Record<string, unknown>);
+              usage.gsiWrites += gsiWrites;
+              usage.gsiWriteUnits += gsiWrites * units;
+            }
+          }
       }
       return result;
     },
@@ -238,7 +307,13 @@ export function countingClients(options: CountingOptions): CountingClients {
   const sinks = options.sinks ?? {};
 
   const dynamo = new DynamoDBClient({ ...LOCAL, endpoint: options.endpoint, maxAttempts: 3 });
-  countDynamo(dynamo.middlewareStack, usage, latencyMs, sinks);
+  countDynamo(
+    dynamo.middlewareStack,
+    usage,
+    latencyMs,
+    sinks,
+    options.trackIndexes ? new IndexTracker() : null,
+  );
   const doc = createDocumentClient(dynamo);
 
   const sns = new SNSClient(LOCAL);

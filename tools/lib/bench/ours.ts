@@ -55,6 +55,8 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
   const counting = countingClients({
     endpoint: spec.endpoint,
     latencyMs: spec.latencyMs,
+    // The item a put replaces is known from the reads before it: O(work) memory, off for RSS probes.
+    trackIndexes: spec.trackFloor ?? true,
     sinks: {
       message: (m) => {
         floor.add(m.loanId, m.seq);

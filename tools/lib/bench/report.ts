@@ -26,6 +26,9 @@ export interface Figures {
   /** Point reads (GetItem): borrower profiles, consistent re-reads. Their units are in `readUnits`. */
   gets: number;
   writeUnits: number;
+  /** Estimated job-index (GSI) writes and units of our installment puts (the store does not bill them). */
+  gsiWrites: number;
+  gsiWriteUnits: number;
   queries: number;
   scans: number;
   conditionalFailures: number;
@@ -80,6 +83,8 @@ function figures(
     itemsPerSecond: wallMs > 0 ? Math.round((needed / wallMs) * 1000) : 0,
     gets: usage.gets,
     writeUnits: usage.writeUnits,
+    gsiWrites: usage.gsiWrites,
+    gsiWriteUnits: usage.gsiWriteUnits,
     queries: usage.queries,
     scans: usage.scans,
     conditionalFailures: usage.conditionalFailures,
@@ -340,6 +345,8 @@ function sideRows(ours: Totals, baseline: Totals): string[][] {
     row('read units', (x) => dec(x.readUnits, 1)),
     row('writes', (x) => int(x.writes)),
     row('write units', (x) => dec(x.writeUnits, 0)),
+    row('  + GSI writes (estimate)', (x) => int(x.gsiWrites)),
+    row('  + GSI write units (estimate)', (x) => int(x.gsiWriteUnits)),
     row('messages', (x) => int(x.messages)),
     row('SNS calls', (x) => int(x.snsCalls)),
     row('  / ceil(messages/10)', (x) => dec(ratio(x.snsCalls, x.snsCallsFloor))),
