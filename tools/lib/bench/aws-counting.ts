@@ -44,8 +44,11 @@ export interface Usage {
   gsiWriteUnits: number;
   conditionalFailures: number;
   snsCalls: number;
-  /** SNS messages (one per channel of a notification). */
+  /** SNS messages (one per channel of a notification), and of them by channel. */
   messages: number;
+  smsMessages: number;
+  emailMessages: number;
+  pushMessages: number;
   putEventsCalls: number;
   events: number;
   sqsCalls: number;
@@ -69,6 +72,9 @@ export const emptyUsage = (): Usage => ({
   conditionalFailures: 0,
   snsCalls: 0,
   messages: 0,
+  smsMessages: 0,
+  emailMessages: 0,
+  pushMessages: 0,
   putEventsCalls: 0,
   events: 0,
   sqsCalls: 0,
@@ -330,6 +336,9 @@ export function countingClients(options: CountingOptions): CountingClients {
     usage.messages += entries.length;
     for (const e of entries) {
       const body = idsOf(e.Message);
+      if (body.channel === 'sms') usage.smsMessages++;
+      else if (body.channel === 'email') usage.emailMessages++;
+      else if (body.channel === 'push') usage.pushMessages++;
       sinks.message?.({
         borrowerId: String(body.borrowerId),
         loanId: String(body.loanId),

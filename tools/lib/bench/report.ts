@@ -21,6 +21,10 @@ export interface Figures {
   events: number;
   wallMs: number;
   peakRssBytes: number;
+  /** Messages by channel. */
+  smsMessages: number;
+  emailMessages: number;
+  pushMessages: number;
   /** itemsNeeded per second of wall time. */
   itemsPerSecond: number;
   /** Point reads (GetItem): borrower profiles, consistent re-reads. Their units are in `readUnits`. */
@@ -76,6 +80,9 @@ function figures(
     writes: usage.writes,
     snsCalls: usage.snsCalls,
     messages: usage.messages,
+    smsMessages: usage.smsMessages,
+    emailMessages: usage.emailMessages,
+    pushMessages: usage.pushMessages,
     putEventsCalls: usage.putEventsCalls,
     events: usage.events,
     wallMs: Math.round(wallMs),
@@ -348,6 +355,10 @@ function sideRows(ours: Totals, baseline: Totals): string[][] {
     row('  + GSI writes (estimate)', (x) => int(x.gsiWrites)),
     row('  + GSI write units (estimate)', (x) => int(x.gsiWriteUnits)),
     row('messages', (x) => int(x.messages)),
+    row(
+      '  sms / email / push',
+      (x) => `${int(x.smsMessages)}/${int(x.emailMessages)}/${int(x.pushMessages)}`,
+    ),
     row('SNS calls', (x) => int(x.snsCalls)),
     row('  / ceil(messages/10)', (x) => dec(ratio(x.snsCalls, x.snsCallsFloor))),
     row('  Σ shards ceil(messages/10)', (x) => int(x.snsCallsPerShardFloor)),
