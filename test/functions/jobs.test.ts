@@ -85,6 +85,28 @@ describe('scheduled jobs', () => {
     expect(h.messages).toHaveLength(10 * 3);
   });
 
+  it('hands the rest of a shard back to its queue when the invocation nears its timeout', async () => {
+    // Prepare: more installments per shard than one Query page holds
+    const borrowers = Array.from({ length: 500 }, (_, i) => borrower(`b${i}`, 760));
+    await h.load(
+      borrowers,
+      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
+    );
+    const scheduledTime = h.scheduledTime('reminders', '2026-12-03');
+    h.setClock(scheduledTime);
+    await (await import('../../functions/dispatch')).handler(
+      { job: 'reminders', scheduledTime },
+      (await import('./harness')).lambdaContext(),
+    );
+    // Act: every invocation has only 30 s left, under the 60 s it keeps in hand
+    const results = await h.drain('reminders', { remainingMs: 30_000 });
+    // Assess: more invocations than work items (continuations), and every reminder once
+    expect(results.length).toBeGreaterThan(h.config.jobs.shards);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    expect(duplicates(occurrences(h))).toEqual([]);
+    expect(h.messages).toHaveLength(500);
+  });
+
   it('retries the entries of a PublishBatch that failed in part, and sends each once', async () => {
     // Prepare
     await h.load([borrower('b1', 760), borrower('b2', 760)], [inst('L1', 'b1'), inst('L2', 'b2')]);
