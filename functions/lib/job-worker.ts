@@ -1,7 +1,7 @@
 /**
- * The SQS worker shared by the three scheduled jobs: each record is a work item (one shard of one
+ * The SQS worker shared by the three scheduled jobs: each record is a work item (some shards of one
  * run); a record that fails is reported alone (partial batch response) and SQS retries it, then
- * dead-letters it. A worker close to its timeout hands the rest of its shard back to the queue.
+ * dead-letters it. A worker close to its timeout hands the rest of its work item back to the queue.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -16,13 +16,34 @@ import { runWorkItem, type WorkItem } from './use-cases/scheduled-job';
 /** Time kept in hand for the last page and the hand-over before Lambda's timeout. */
 const YIELD_BEFORE_TIMEOUT_MS = 60_000;
 
-const workItemSchema = z.object({
-  job: z.enum(JOBS),
-  scheduledTime: z.iso.datetime({ offset: true }),
-  partitions: z.array(localDate).min(1),
-  shard: z.number().int().nonnegative(),
-  startKey: z.record(z.string(), z.unknown()).optional(),
-});
+const shard = z.number().int().nonnegative();
+const workItemSchema = z
+  .object({
+    job: z.enum(JOBS),
+    scheduledTime: z.iso.datetime({ offset: true }),
+    partitions: z.array(localDate).min(1),
+    shards: z.array(shard).min(1),
+    resume: z
+      .object({ partition: localDate, startKey: z.record(z.string(), z.unknown()).optional() })
+      .optional(),
+  })
+  .or(
+    // A message of the previous version (one shard per work item) still queued during a deploy.
+    z
+      .object({
+        job: z.enum(JOBS),
+        scheduledTime: z.iso.datetime({ offset: true }),
+        partitions: z.array(localDate).min(1),
+        shard,
+        startKey: z.record(z.string(), z.unknown()).optional(),
+      })
+      .transform(({ shard, startKey, partitions, ...rest }) => ({
+        ...rest,
+        partitions,
+        shards: [shard],
+        ...(startKey ? { resume: { partition: partitions[0] as string, startKey } } : {}),
+      })),
+  );
 
 export function makeJobWorker(job: Job) {
   const processor = new BatchProcessor(EventType.SQS);

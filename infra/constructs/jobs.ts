@@ -1,6 +1,6 @@
 /**
  * Jobs: the dispatch function every schedule invokes, and per job a work queue (with its DLQ) and
- * the worker that drains it. Dispatch fans a run out as one message per shard; a worker close to
+ * the worker that drains it. Dispatch fans a run out as one message per group of shards; a worker close to
  * its timeout puts the rest of its shard back on its own queue.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -35,9 +35,13 @@ export const WORKER_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds
  */
 const WORKER_TABLE_ACTIONS: TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
-/** Concurrent workers per job: one per shard, capped so a run's burst on SNS and the table stays bounded. */
+/**
+ * Concurrent workers per job: one per work item of a run (`jobs.shards / jobs.shardsPerWorkItem`,
+ * rounded up), capped so a run's burst on SNS and the table stays bounded.
+ */
 export const MAX_WORKERS_PER_JOB = 20;
-export const workerConcurrency = (config: Config) => Math.min(config.jobs.shards, MAX_WORKERS_PER_JOB);
+export const workerConcurrency = (config: Config) =>
+  Math.min(Math.ceil(config.jobs.shards / config.jobs.shardsPerWorkItem), MAX_WORKERS_PER_JOB);
 
 export interface JobsProps {
   readonly config: Config;
@@ -78,7 +82,7 @@ export class Jobs extends Construct {
 
       const worker = new SentinelFunction(this, `${wiring.title}Worker`, {
         handlerFile: wiring.handlerFile,
-        description: `The ${job} job's worker: one shard of one run per message`,
+        description: `The ${job} job's worker: some shards of one run per message`,
         memorySize: 1024,
         timeout: WORKER_TIMEOUT,
         environment: props.environment,

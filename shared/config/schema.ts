@@ -104,6 +104,7 @@ const baseSchema = strict({
   }),
   jobs: strict({
     shards: int(1, 256),
+    shardsPerWorkItem: int(1, 256),
     catchUpDays: int(0, 31),
     concurrency: int(1, 64),
   }),

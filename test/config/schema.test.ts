@@ -586,7 +586,7 @@ describe('loadConfig', () => {
     // Assess
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.jobs).toEqual({ shards: 8, catchUpDays: 7, concurrency: 4 });
+    expect(result.config.jobs).toEqual({ shards: 8, shardsPerWorkItem: 16, catchUpDays: 7, concurrency: 4 });
     expect(result.config.reminders.upcoming.daysBefore).toEqual([5, 1]);
     expect(result.config.reminders.upcoming.channels).toEqual(defaultJson.reminders.upcoming.channels);
   });

@@ -62,7 +62,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}) {
   const config: Config = configSchema.parse({
     ...defaultJson,
     ...overrides,
-    jobs: { shards: 2, catchUpDays: 7, concurrency: 4 },
+    jobs: { shards: 2, shardsPerWorkItem: 2, catchUpDays: 7, concurrency: 4, ...(overrides.jobs as object) },
   });
   const db = await startEmbeddedDynamo();
   const sns = mockClient(SNSClient);

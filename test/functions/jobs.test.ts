@@ -74,13 +74,22 @@ describe('scheduled jobs', () => {
       return next(args);
     };
     h.db.client.middlewareStack.add(crash as never, { step: 'initialize', name: 'crash-after-24-calls' });
-    // Act: the run dies, then SQS redelivers the work after its visibility timeout
-    await h.runJob('reminders', '2026-12-09').catch(() => undefined);
+    const scheduledTime = h.scheduledTime('reminders', '2026-12-09');
+    h.setClock(scheduledTime);
+    await (await import('../../functions/dispatch')).handler(
+      { job: 'reminders', scheduledTime },
+      (await import('./harness')).lambdaContext(),
+    );
+    const bodies = h.takeQueued('reminders');
+    // Act: the run dies halfway (some items saved with their outbox, some published, some not read)
+    const first = await h.runWorker('reminders', bodies);
     h.db.client.middlewareStack.remove('crash-after-24-calls');
-    const scheduled = h.scheduledTime('reminders', '2026-12-09');
-    h.setClock(new Date(Date.parse(scheduled) + 15 * 60_000).toISOString());
-    await h.dispatchAgain('reminders', scheduled);
+    // then SQS redelivers the work item after its visibility timeout (past the outbox lease)
+    h.setClock(new Date(Date.parse(scheduledTime) + 15 * 60_000).toISOString());
+    const second = await h.runWorker('reminders', bodies);
     // Assess
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(second.batchItemFailures).toEqual([]);
     expect(duplicates(occurrences(h))).toEqual([]);
     expect(h.messages).toHaveLength(10 * 3);
   });

@@ -75,7 +75,8 @@ export function formatConfigSummary(config: Config, opts: { source?: string } = 
     ),
     row(
       'jobs',
-      `${c.jobs.shards} shards, concurrency ${c.jobs.concurrency}, catch-up ${plural(c.jobs.catchUpDays, 'day')}`,
+      `${c.jobs.shards} shards, ${c.jobs.shardsPerWorkItem} per work item, concurrency ${c.jobs.concurrency}, ` +
+        `catch-up ${plural(c.jobs.catchUpDays, 'day')}`,
     ),
     row(
       'operations',

@@ -6,7 +6,8 @@
  * 2. Work out the index partitions to read: today's, and every earlier day back to the last
  *    dispatched one (a missed run), at least yesterday (items written after yesterday's run), at most
  *    `jobs.catchUpDays` back.
- * 3. Enqueue one work item per shard (all partitions of that shard in it), then record the dispatch.
+ * 3. Enqueue the shards in work items of `jobs.shardsPerWorkItem` (each with every partition), then
+ *    record the dispatch. Fewer work items mean fuller publish batches; more mean more parallel workers.
  */
 import { addDays, localDateOf, maxDate, minDate } from '../../../shared/rules/calendar';
 import type { Job } from '../../../shared/table-layout';
@@ -32,12 +33,17 @@ export async function dispatchJob(
   const from = maxDate(earliest, minDate(last ?? earliest, addDays(today, -1)));
   const partitions: string[] = [];
   for (let day = from; day <= today; day = addDays(day, 1)) partitions.push(day);
-  const items: WorkItem[] = Array.from({ length: deps.config.jobs.shards }, (_, shard) => ({
-    job,
-    scheduledTime,
-    shard,
-    partitions,
-  }));
+  const { shards, shardsPerWorkItem } = deps.config.jobs;
+  const items: WorkItem[] = [];
+  for (let first = 0; first < shards; first += shardsPerWorkItem) {
+    const count = Math.min(shardsPerWorkItem, shards - first);
+    items.push({
+      job,
+      scheduledTime,
+      partitions,
+      shards: Array.from({ length: count }, (_, k) => first + k),
+    });
+  }
   await ports.queue.enqueue(items);
   await ports.log.markDispatched(job, today);
   return { job, partitions, workItems: items.length };

@@ -6,8 +6,9 @@
  *    caused, as one outbox entry leased to this run, conditional on the version that was read. That
  *    write is the occurrences' claim: the planning state that produced them is saved in it, so no
  *    run plans them again, and a run that read the old version loses and re-reads.
- * 2. `flushOutboxes` publishes this run's entries in batches (SNS PublishBatch, EventBridge
- *    PutEvents: 10 entries a call, across installments), then removes them from the items.
+ * 2. An `OutboxPublisher` per run publishes the run's entries in full batches (SNS PublishBatch,
+ *    EventBridge PutEvents: 10 entries a call, across installments, pages and shards), then removes
+ *    them from the items; the run's last partial batches go out when it ends (`drain`).
  * An entry whose run died (its lease expired) is taken over by a later run with a conditional write,
  * then published. While an item holds an entry, its job dates are today, so any run of today (a
  * rerun after a crash included) finds it. A publish that fails leaves the entry for a later run.
@@ -25,7 +26,9 @@ import type {
 } from '../../../shared/rules/types';
 import { METRIC } from '../../../shared/telemetry-names';
 import type { AuditEntry } from '../audit';
+import { mapLimit } from '../concurrency';
 import { nextActionDates } from '../next-actions';
+import { PublishError } from '../ports';
 import { count, logger } from '../telemetry';
 import type { Deps } from './deps';
 
@@ -113,17 +116,13 @@ function countBy(metric: string, dimension: string, values: string[]): void {
   for (const [value, n] of counts) count(metric, n, { name: dimension, value });
 }
 
-/** The dashboard's figures of what was published: messages by channel, notifications by kind, events. */
+/** The dashboard's figures of what a batch published: messages by channel, events (notifications by kind: per entry). */
 function recordPublished(messages: OutboundMessage[], events: DomainEvent[]): void {
   countBy(
     METRIC.messagesSent,
     'channel',
     messages.map((m) => m.channel),
   );
-  const notifications = new Map(
-    messages.map((m) => [`${m.loanId}|${m.seq}|${m.kind}|${m.occurrence}`, m.kind]),
-  );
-  countBy(METRIC.notificationsSent, 'kind', [...notifications.values()]);
   countBy(
     METRIC.eventsPublished,
     'detailType',
@@ -170,67 +169,205 @@ export interface FlushSummary {
   failed: number;
 }
 
-const notificationsIn = (messages: OutboundMessage[]) =>
-  new Set(messages.map((m) => `${m.loanId}|${m.seq}|${m.kind}|${m.occurrence}`)).size;
+const BATCH_SIZE = 10;
+
+/** The notifications (one per installment, kind and occurrence, whatever the channels) among `messages`, by kind. */
+const distinctNotifications = (messages: OutboundMessage[]) =>
+  new Map(messages.map((m) => [`${m.loanId}|${m.seq}|${m.kind}|${m.occurrence}`, m.kind]));
+
+const keyOf = (inst: { loanId: string; seq: string }) => `${inst.loanId}|${inst.seq}`;
+
+/** A message or event of an outbox entry, named uniquely within its entry (one per occurrence and channel). */
+type Part = { kind: 'message'; item: OutboundMessage } | { kind: 'event'; item: DomainEvent };
+const partKey = (entryId: string, part: Part): string =>
+  part.kind === 'message'
+    ? `${entryId}|m|${part.item.kind}|${part.item.occurrence}|${part.item.channel}`
+    : `${entryId}|e|${part.item.detailType}|${part.item.occurrence}`;
+
+/** An installment whose entries this run publishes: parts still queued, and parts sent but not yet removed. */
+interface Holder {
+  inst: Installment;
+  queued: number;
+  sent: Set<string>;
+}
+
+interface Queued<T> {
+  holder: string;
+  entryId: string;
+  key: string;
+  item: T;
+}
 
 /**
- * Publishes the outbox entries of `installments` that this process holds, or whose lease expired
- * (taken over first), then removes what was published. Returns the installments as stored afterwards.
+ * A run's outbox publisher: it takes the installments a run saved, page after page, and publishes
+ * their entries in full batches of 10 (PublishBatch, PutEvents) across pages and shards; `drain` sends
+ * the last partial batches. After each batch the parts it delivered are removed from their items (an
+ * entry with nothing left goes), so a run that dies later resends nothing already sent. An entry with a
+ * part that failed stays with its undelivered parts for a later run, which sends them. Memory stays
+ * bounded: less than a batch of each kind waits.
  */
-export async function flushOutboxes(
-  deps: Deps,
-  installments: Installment[],
-  ctx: { today: LocalDate; owner: string },
-): Promise<{ installments: Installment[]; summary: FlushSummary }> {
-  const { today, owner } = ctx;
-  const summary: FlushSummary = {
+export class OutboxPublisher {
+  readonly summary: FlushSummary = {
     messagesPublished: 0,
     notificationsPublished: 0,
     eventsPublished: 0,
     leftToOthers: 0,
     failed: 0,
   };
-  const now = deps.clock();
-  const held: Installment[] = [];
-  for (const inst of installments) {
-    if (inst.outbox.length === 0) continue;
-    const expired = inst.outbox.some((e) => e.leaseOwner !== owner && e.leaseUntil <= now);
-    const mine = expired ? await takeOver(deps, inst, { now, today, owner }) : inst;
-    if (!mine) continue;
-    summary.leftToOthers += mine.outbox.filter((e) => e.leaseOwner !== owner).length;
-    held.push(mine);
-  }
-  const entries = held.flatMap((i) => i.outbox.filter((e) => e.leaseOwner === owner));
-  if (entries.length === 0) return { installments, summary };
+  private readonly holders = new Map<string, Holder>();
+  /** Entries with parts still queued: how many, and their messages (for the notification count). */
+  private readonly entries = new Map<string, { queued: number; messages: OutboundMessage[] }>();
+  private messages: Queued<OutboundMessage>[] = [];
+  private events: Queued<DomainEvent>[] = [];
 
-  const published = new Set<string>();
-  const messages = entries.flatMap((e) => e.messages);
-  const events = entries.flatMap((e) => e.events);
-  try {
-    await deps.notifier.send(messages);
-    await deps.publisher.publish(events);
-    for (const e of entries) published.add(e.id);
+  constructor(
+    private readonly deps: Deps,
+    private readonly ctx: { today: LocalDate; owner: string },
+  ) {}
+
+  /** Takes the entries of `installments` this run holds (or takes over), and sends every full batch. */
+  async add(installments: Installment[]): Promise<void> {
+    const { owner, today } = this.ctx;
+    const now = this.deps.clock();
+    for (const inst of installments) {
+      if (inst.outbox.length === 0 || this.holders.has(keyOf(inst))) continue;
+      const expired = inst.outbox.some((e) => e.leaseOwner !== owner && e.leaseUntil <= now);
+      const mine = expired ? await takeOver(this.deps, inst, { now, today, owner }) : inst;
+      if (!mine) continue;
+      this.summary.leftToOthers += mine.outbox.filter((e) => e.leaseOwner !== owner).length;
+      const held = mine.outbox.filter((e) => e.leaseOwner === owner);
+      if (held.length === 0) continue;
+      const holder = keyOf(mine);
+      this.holders.set(holder, { inst: mine, queued: 0, sent: new Set() });
+      for (const entry of held) this.queue(holder, entry);
+    }
+    await this.send(false);
+  }
+
+  /** Sends what is left (the partial batches) and removes what was delivered. */
+  async drain(): Promise<FlushSummary> {
+    await this.send(true);
+    return this.summary;
+  }
+
+  private queue(holder: string, entry: OutboxEntry): void {
+    const parts = entry.messages.length + entry.events.length;
+    if (parts === 0) return;
+    this.entries.set(entry.id, { queued: parts, messages: entry.messages });
+    (this.holders.get(holder) as Holder).queued += parts;
+    for (const item of entry.messages) {
+      const key = partKey(entry.id, { kind: 'message', item });
+      this.messages.push({ holder, entryId: entry.id, key, item });
+    }
+    for (const item of entry.events) {
+      const key = partKey(entry.id, { kind: 'event', item });
+      this.events.push({ holder, entryId: entry.id, key, item });
+    }
+  }
+
+  private async send(all: boolean): Promise<void> {
+    const full = (queue: unknown[]) => queue.length >= BATCH_SIZE || (all && queue.length > 0);
+    while (full(this.messages) || full(this.events)) {
+      if (full(this.messages)) {
+        const batch = this.messages.splice(0, BATCH_SIZE);
+        await this.deliver(batch, (items) => this.deps.notifier.send(items));
+      }
+      if (full(this.events)) {
+        const batch = this.events.splice(0, BATCH_SIZE);
+        await this.deliver(batch, (items) => this.deps.publisher.publish(items));
+      }
+      await this.removeDelivered();
+    }
+  }
+
+  private async deliver<T extends OutboundMessage | DomainEvent>(
+    batch: Queued<T>[],
+    publish: (items: T[]) => Promise<void>,
+  ): Promise<void> {
+    let failedIndexes = new Set<number>();
+    try {
+      await publish(batch.map((p) => p.item));
+    } catch (error) {
+      if (!(error instanceof PublishError)) throw error;
+      failedIndexes = new Set(error.failed.map((f) => f.index));
+      count(METRIC.publishRetries, error.failed.length);
+      logger.error('publish failed; outbox entries left for a later run', {
+        target: error.target,
+        failed: error.failed.length,
+        of: batch.length,
+        error: error.name,
+        message: error.message,
+      });
+    }
+    const delivered: T[] = [];
+    for (const [index, part] of batch.entries()) {
+      const holder = this.holders.get(part.holder) as Holder;
+      if (failedIndexes.has(index)) {
+        this.fail(part.entryId, holder);
+        continue;
+      }
+      delivered.push(part.item);
+      holder.sent.add(part.key);
+      holder.queued--;
+      this.settlePart(part.entryId);
+    }
+    const messages = delivered.filter((d): d is OutboundMessage & T => 'channel' in d);
+    const events = delivered.filter((d): d is DomainEvent & T => 'detailType' in d);
     recordPublished(messages, events);
-    summary.messagesPublished = messages.length;
-    summary.notificationsPublished = notificationsIn(messages);
-    summary.eventsPublished = events.length;
-  } catch (error) {
-    // At least once: the entries stay on their items, and a later run publishes them again.
-    summary.failed = entries.length;
-    count(METRIC.publishRetries, entries.length);
-    logger.error('publish failed; outbox entries left for a later run', {
-      entries: entries.length,
-      error: (error as Error).name,
-      message: (error as Error).message,
-    });
-    return { installments, summary };
+    this.summary.messagesPublished += messages.length;
+    this.summary.eventsPublished += events.length;
   }
 
-  const byKey = new Map(installments.map((i) => [`${i.loanId}|${i.seq}`, i]));
-  for (const inst of held) {
-    byKey.set(`${inst.loanId}|${inst.seq}`, await removeEntries(deps, inst, published, today));
+  /** One part of an entry went out; the entry's notifications count once all parts have. */
+  private settlePart(entryId: string): void {
+    const entry = this.entries.get(entryId);
+    if (!entry || --entry.queued > 0) return; // (no entry: another part of it failed)
+    this.entries.delete(entryId);
+    const notifications = distinctNotifications(entry.messages);
+    this.summary.notificationsPublished += notifications.size;
+    countBy(METRIC.notificationsSent, 'kind', [...notifications.values()]);
   }
-  return { installments: installments.map((i) => byKey.get(`${i.loanId}|${i.seq}`) ?? i), summary };
+
+  /** An entry with a part that failed stays on its item; its parts still queued wait for a later run. */
+  private fail(entryId: string, holder: Holder): void {
+    this.entries.delete(entryId);
+    this.summary.failed++;
+    holder.queued--; // the failed part
+    const drop = <T>(queue: Queued<T>[]) =>
+      queue.filter((p) => {
+        if (p.entryId !== entryId) return true;
+        holder.queued--;
+        return false;
+      });
+    this.messages = drop(this.messages);
+    this.events = drop(this.events);
+  }
+
+  /** Removes the parts delivered since the last call from their items; forgets items with nothing queued. */
+  private async removeDelivered(): Promise<void> {
+    const touched = [...this.holders].filter(([, h]) => h.sent.size > 0 || h.queued === 0);
+    await mapLimit(touched, this.deps.config.jobs.concurrency, async ([key, h]) => {
+      if (h.sent.size > 0) {
+        h.inst = await removeParts(this.deps, h.inst, h.sent, this.ctx.today);
+        h.sent = new Set();
+      }
+      if (h.queued === 0) this.holders.delete(key);
+    });
+  }
+}
+
+/**
+ * Publishes the outbox entries of `installments` that this run holds, or whose lease expired
+ * (taken over first), then removes what was published: one installment's worth (an intake event).
+ */
+export async function flushOutboxes(
+  deps: Deps,
+  installments: Installment[],
+  ctx: { today: LocalDate; owner: string },
+): Promise<FlushSummary> {
+  const publisher = new OutboxPublisher(deps, ctx);
+  await publisher.add(installments);
+  return publisher.drain();
 }
 
 /** Re-leases the expired entries of `inst` to this run with a conditional write. */
@@ -253,17 +390,24 @@ async function takeOver(
   return result.saved ? { ...next, version: result.version } : null;
 }
 
-/** Removes the published entries from the stored outbox, re-reading on a concurrent write. */
-async function removeEntries(
+/** Removes the delivered parts (and entries left empty) from the stored outbox, re-reading on a concurrent write. */
+async function removeParts(
   deps: Deps,
   inst: Installment,
-  published: Set<string>,
+  sent: Set<string>,
   today: LocalDate,
 ): Promise<Installment> {
+  const unsent = (entry: OutboxEntry): OutboxEntry => ({
+    ...entry,
+    messages: entry.messages.filter((item) => !sent.has(partKey(entry.id, { kind: 'message', item }))),
+    events: entry.events.filter((item) => !sent.has(partKey(entry.id, { kind: 'event', item }))),
+  });
   let current: Installment | null = inst;
   for (let attempt = 0; attempt < 5 && current; attempt++) {
-    const outbox = current.outbox.filter((e) => !published.has(e.id));
-    if (outbox.length === current.outbox.length) return current;
+    const parts = (outbox: OutboxEntry[]) =>
+      outbox.reduce((n, e) => n + e.messages.length + e.events.length, 0);
+    const outbox = current.outbox.map(unsent).filter((e) => e.messages.length + e.events.length > 0);
+    if (parts(outbox) === parts(current.outbox)) return current;
     const next = { ...current, outbox };
     const result = await deps.installments.saveInstallment(
       next,

@@ -1,5 +1,5 @@
 /**
- * One unit of a scheduled job's work: the installments of one index partition (job, date, shard).
+ * One unit of a scheduled job's work: the installments of some shards of the job's index partitions.
  *
  * Primary course:
  * 1. Query the job's sparse index for the partition, page by page (never a Scan).
@@ -7,7 +7,8 @@
  *    installments share a shard and sort together), carrying a group that runs over a page boundary.
  * 3. For each borrower group, with bounded concurrency: read the borrower, apply the job's rules to
  *    each installment and commit each change conditionally (re-reading on a concurrent write).
- * 4. Publish the page's outboxes in batches, exactly once per occurrence.
+ * 4. Publish the outboxes in full batches across pages and shards, exactly once per occurrence; the
+ *    last partial batches when the work item ends.
  * 5. Before the invocation runs out of time, hand the rest back as a continuation.
  */
 import { formatInstant, localDateOf } from '../../../shared/rules/calendar';
@@ -18,7 +19,14 @@ import type { AuditEntry } from '../audit';
 import { mapLimit } from '../concurrency';
 import { count, logger } from '../telemetry';
 import type { Deps } from './deps';
-import { type Change, type CommitResult, commitChange, flushOutboxes, isNoop, newLeaseOwner } from './outbox';
+import {
+  type Change,
+  type CommitResult,
+  commitChange,
+  isNoop,
+  newLeaseOwner,
+  OutboxPublisher,
+} from './outbox';
 import { planAging } from './plan-aging';
 import { planFailedDebitsGroup, planRemindersGroup } from './plan-notifications';
 
@@ -28,15 +36,16 @@ export interface WorkItem {
   scheduledTime: string;
   /** The index partition dates to read, oldest first (earlier days: what a missed run left behind). */
   partitions: string[];
-  shard: number;
-  /** Where to resume in `partitions[0]`. */
-  startKey?: Record<string, unknown>;
+  /** The shards to read, one after the other, each through every partition. */
+  shards: number[];
+  /** Where to resume `shards[0]`: its first partition still to read, and the key to go on from. */
+  resume?: { partition: string; startKey?: Record<string, unknown> };
 }
 
 export interface WorkSummary {
   job: Job;
   partitions: string[];
-  shard: number;
+  shards: number[];
   read: number;
   corrupt: number;
   saved: number;
@@ -45,6 +54,8 @@ export interface WorkSummary {
   notificationsSent: number;
   notificationsSkipped: number;
   eventsPublished: number;
+  /** PublishBatch / PutEvents entries that failed; their outbox entries wait for a later run. */
+  publishFailures: number;
   continuation?: WorkItem;
 }
 
@@ -81,7 +92,7 @@ export async function runWorkItem(
   const summary: WorkSummary = {
     job: item.job,
     partitions: item.partitions,
-    shard: item.shard,
+    shards: item.shards,
     read: 0,
     corrupt: 0,
     saved: 0,
@@ -90,6 +101,7 @@ export async function runWorkItem(
     notificationsSent: 0,
     notificationsSkipped: 0,
     eventsPublished: 0,
+    publishFailures: 0,
   };
   const now = item.scheduledTime;
   const today = localDateOf(now, deps.config.timeZone);
@@ -99,28 +111,51 @@ export async function runWorkItem(
     at: formatInstant(now, deps.config.timeZone),
     owner: newLeaseOwner(),
   };
-  for (const [index, partition] of item.partitions.entries()) {
-    const startKey = index === 0 ? item.startKey : undefined;
-    const resumeAt = await runPartition(deps, item.job, partition, item.shard, startKey, ctx, summary, opts);
-    if (resumeAt) {
-      summary.continuation = { ...item, partitions: item.partitions.slice(index), startKey: resumeAt };
-      return summary;
+  const outbox = new OutboxPublisher(deps, ctx);
+  summary.continuation = await runShards(deps, item, ctx, outbox, summary, opts);
+  // The last partial batches. (A run that fails before this leaves its entries leased; once the lease
+  // is over, the next run that reads those items, its own retry included, publishes them.)
+  const flushed = await outbox.drain();
+  summary.notificationsSent = flushed.notificationsPublished;
+  summary.eventsPublished = flushed.eventsPublished;
+  summary.publishFailures = flushed.failed;
+  return summary;
+}
+
+/** Reads the shards in order, each through its partitions; returns the continuation if asked to yield. */
+async function runShards(
+  deps: Deps,
+  item: WorkItem,
+  ctx: JobContext,
+  outbox: OutboxPublisher,
+  summary: WorkSummary,
+  opts: { shouldYield?: () => boolean; pageSize?: number },
+): Promise<WorkItem | undefined> {
+  for (const [s, shard] of item.shards.entries()) {
+    const resume = s === 0 ? item.resume : undefined;
+    const first = resume ? Math.max(0, item.partitions.indexOf(resume.partition)) : 0;
+    for (const partition of item.partitions.slice(first)) {
+      const startKey = partition === resume?.partition ? resume.startKey : undefined;
+      const run = { job: item.job, partition, shard, startKey };
+      const resumeAt = await runPartition(deps, run, ctx, outbox, summary, opts);
+      if (resumeAt) {
+        return { ...item, shards: item.shards.slice(s), resume: { partition, startKey: resumeAt } };
+      }
     }
   }
-  return summary;
+  return undefined;
 }
 
 /** Reads one partition to its end, or until asked to yield: then returns where to resume. */
 async function runPartition(
   deps: Deps,
-  job: Job,
-  partition: string,
-  shard: number,
-  startKey: Record<string, unknown> | undefined,
+  run: { job: Job; partition: string; shard: number; startKey: Record<string, unknown> | undefined },
   ctx: JobContext,
+  outbox: OutboxPublisher,
   summary: WorkSummary,
   opts: { shouldYield?: () => boolean; pageSize?: number },
 ): Promise<Record<string, unknown> | undefined> {
+  const { job, partition, shard, startKey } = run;
   let carried: Installment[] = [];
   for await (const page of deps.installments.queryDue(job, partition, shard, {
     startKey,
@@ -141,10 +176,10 @@ async function runPartition(
     const yielding = page.nextKey !== undefined && (opts.shouldYield?.() ?? false);
     // The last borrower may go on in the next page: keep it for then, unless we stop here.
     carried = page.nextKey !== undefined && !yielding ? (groups.pop() ?? []) : [];
-    await processGroups(deps, job, groups, ctx, summary);
+    await processGroups(deps, job, groups, ctx, outbox, summary);
     if (yielding) return page.nextKey;
   }
-  if (carried.length > 0) await processGroups(deps, job, [carried], ctx, summary);
+  if (carried.length > 0) await processGroups(deps, job, [carried], ctx, outbox, summary);
   return undefined;
 }
 
@@ -163,6 +198,7 @@ async function processGroups(
   job: Job,
   groups: Installment[][],
   ctx: JobContext,
+  outbox: OutboxPublisher,
   summary: WorkSummary,
 ): Promise<void> {
   const results = await mapLimit(groups, deps.config.jobs.concurrency, (group) =>
@@ -170,10 +206,7 @@ async function processGroups(
   );
   // Audit entries are recorded in group order, whatever order the groups finished in.
   for (const entries of results.map((r) => r.audit)) for (const entry of entries) deps.audit.record(entry);
-  const saved = results.flatMap((r) => r.saved);
-  const { summary: flush } = await flushOutboxes(deps, saved, ctx);
-  summary.notificationsSent += flush.notificationsPublished;
-  summary.eventsPublished += flush.eventsPublished;
+  await outbox.add(results.flatMap((r) => r.saved));
 }
 
 /**

@@ -1,0 +1,101 @@
+/**
+ * A run publishes in full batches across pages and shards (one partial batch per work item at most),
+ * and dispatch hands the shards out in work items of `jobs.shardsPerWorkItem`.
+ */
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishBatchCommand } from '@aws-sdk/client-sns';
+import { afterEach, describe, expect, it } from 'vitest';
+import { borrower, type Harness, lambdaContext, startHarness } from './harness';
+
+const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10') => ({
+  loanId,
+  seq: 1,
+  borrowerId,
+  dueDate,
+  principal: 100_000,
+  interest: 1_000,
+});
+
+const batchSizes = (
+  calls: { args: [{ input: unknown }] }[],
+  field: 'PublishBatchRequestEntries' | 'Entries',
+) => calls.map((c) => ((c.args[0].input as Record<string, unknown[]>)[field] ?? []).length);
+
+describe('publish batching', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('sends full PublishBatch calls across shards, with one partial batch at the end of the run', async () => {
+    // Prepare: 23 borrowers over 4 shards, each with a T-1 reminder by push, sms and e-mail
+    h = await startHarness({ jobs: { shards: 4, shardsPerWorkItem: 4 } });
+    const borrowers = Array.from({ length: 23 }, (_, i) => borrower(`b${i}`, 760));
+    await h.load(
+      borrowers,
+      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
+    );
+    // Act
+    await h.runJob('reminders', '2026-12-09');
+    // Assess: 69 messages in ceil(69 / 10) = 7 calls, every one full but the last
+    expect(h.messages).toHaveLength(69);
+    expect(
+      batchSizes(h.sns.commandCalls(PublishBatchCommand) as never, 'PublishBatchRequestEntries'),
+    ).toEqual([10, 10, 10, 10, 10, 10, 9]);
+  });
+
+  it('sends full PutEvents calls across shards in an aging run', async () => {
+    // Prepare: 12 tier-C installments a day past due with no debit result: each run emits
+    // InstallmentEnteredGrace, DebitResultMissing, InstallmentOverdue and DelinquencyBucketChanged
+    h = await startHarness({ jobs: { shards: 4, shardsPerWorkItem: 4 } });
+    const borrowers = Array.from({ length: 12 }, (_, i) => borrower(`b${i}`, 600));
+    await h.load(
+      borrowers,
+      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
+    );
+    // Act
+    await h.runJob('aging', '2026-12-11');
+    // Assess
+    const sizes = batchSizes(h.eventBridge.commandCalls(PutEventsCommand) as never, 'Entries');
+    expect(h.events.length).toBe(48);
+    expect(sizes).toEqual([10, 10, 10, 10, 8]);
+  });
+
+  it('hands the shards out in work items of jobs.shardsPerWorkItem', async () => {
+    // Prepare
+    h = await startHarness({ jobs: { shards: 5, shardsPerWorkItem: 2 } });
+    const scheduledTime = h.scheduledTime('reminders', '2026-12-09');
+    h.setClock(scheduledTime);
+    // Act
+    await (await import('../../functions/dispatch')).handler(
+      { job: 'reminders', scheduledTime },
+      lambdaContext(),
+    );
+    // Assess
+    const items = h.takeQueued('reminders').map((body) => JSON.parse(body) as { shards: number[] });
+    expect(items.map((i) => i.shards)).toEqual([[0, 1], [2, 3], [4]]);
+  });
+
+  it('still takes a work item of the previous version (one shard, its start key apart)', async () => {
+    // Prepare
+    h = await startHarness({ jobs: { shards: 1, shardsPerWorkItem: 1 } });
+    await h.load([borrower('b1', 760)], [inst('L1', 'b1')]);
+    const scheduledTime = h.scheduledTime('reminders', '2026-12-09');
+    h.setClock(scheduledTime);
+    const partitions = [
+      '2026-12-03',
+      '2026-12-04',
+      '2026-12-05',
+      '2026-12-06',
+      '2026-12-07',
+      '2026-12-08',
+      '2026-12-09',
+    ];
+    const body = JSON.stringify({ job: 'reminders', scheduledTime, partitions, shard: 0 });
+    // Act
+    const result = await h.runWorker('reminders', [body]);
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(h.messages.map((m) => m.channel).sort()).toEqual(['email', 'push', 'sms']);
+  });
+});
