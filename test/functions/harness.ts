@@ -247,3 +247,13 @@ export const borrower = (id: string, creditScore: number, extra: Partial<Borrowe
   lastFailedDebitOn: null,
   ...extra,
 });
+
+/** An installment of 1,000.00 principal and 10.00 interest, `seq` 1, due on `dueDate`. */
+export const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10') => ({
+  loanId,
+  seq: 1,
+  borrowerId,
+  dueDate,
+  principal: 100_000,
+  interest: 1_000,
+});

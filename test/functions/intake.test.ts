@@ -1,16 +1,8 @@
 /** Intake of debit results, payments and adjustment requests through the intake handler. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outstandingOn } from '../../shared/rules/derive';
-import { borrower, type Harness, startHarness } from './harness';
+import { borrower, type Harness, inst, startHarness } from './harness';
 
-const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10') => ({
-  loanId,
-  seq: 1,
-  borrowerId,
-  dueDate,
-  principal: 100_000,
-  interest: 1_000,
-});
 const failed = (attemptId: string, reason: string, at = '2026-12-10T06:00:00+08:00') => ({
   loanId: 'L1',
   seq: '1',

@@ -7,16 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobPartitionKey, jobSortKey, shardOf } from '../../functions/lib/keys';
 import { outstandingOn, penaltyToDate } from '../../shared/rules/derive';
 import { JOB_INDEXES } from '../../shared/table-layout';
-import { borrower, type Harness, startHarness } from './harness';
-
-const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10') => ({
-  loanId,
-  seq: 1,
-  borrowerId,
-  dueDate,
-  principal: 100_000,
-  interest: 1_000,
-});
+import { borrower, type Harness, inst, startHarness } from './harness';
 
 const occurrences = (h: Harness) =>
   h.messages.map((m) => `${m.loanId}/${m.seq}/${m.kind}/${m.occurrence}/${m.channel}`).sort();

@@ -5,16 +5,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { borrower, type Harness, lambdaContext, startHarness } from './harness';
-
-const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10') => ({
-  loanId,
-  seq: 1,
-  borrowerId,
-  dueDate,
-  principal: 100_000,
-  interest: 1_000,
-});
+import { borrower, type Harness, inst, lambdaContext, startHarness } from './harness';
 
 const batchSizes = (
   calls: { args: [{ input: unknown }] }[],
