@@ -210,8 +210,6 @@ export async function runBaseline(spec: RunSpec): Promise<SideResult> {
         peakRssBytes: sampler.peakBytes,
         cpuMs: cpuMsSince(cpu),
         invocationMs: Math.round(performance.now() - started),
-        snsCallsPerShardFloor: 0,
-        putEventsCallsPerShardFloor: 0,
         workItems: 1,
       });
     }

@@ -23,23 +23,18 @@ export interface JobMeasure {
   peakRssBytes: number;
   /** CPU time (user + system) this process spent on the job: the code's own cost, store excluded. */
   cpuMs: number;
-  /**
-   * The fewest SNS and PutEvents calls if each shard's work item published in full batches of 10 with
-   * one partial batch at most: Σ over shards of ceil(n / 10). Ours only (0 for the baseline).
-   */
-  snsCallsPerShardFloor: number;
-  putEventsCallsPerShardFloor: number;
-  /** Sum of the wall times of the job's work items (what Lambda would bill as their durations). */
+  /** Sum of the wall times of the job's worker invocations (what Lambda would bill as their durations). */
   invocationMs: number;
+  /** Work items delivered to the worker (continuations included). */
   workItems: number;
 }
 
 /**
- * How our side runs the work items of a job: all shards at once (as concurrent Lambda invocations
- * would), one shard at a time with `jobs.concurrency` 1 (the sequential comparison), or one shard at a
- * time with the configured concurrency (each work item then alone, timed as one invocation).
+ * How our side runs the work items of a job: all at once (as concurrent Lambda invocations would), one
+ * at a time with `jobs.concurrency` 1 (the sequential comparison: concurrency 1 everywhere), or one at
+ * a time with the configured concurrency (each work item then alone, timed as one invocation).
  */
-export type RunMode = 'concurrent' | 'sequential' | 'oneShardAtATime';
+export type RunMode = 'concurrent' | 'sequential' | 'oneWorkItemAtATime';
 
 export interface SideResult {
   side: 'ours' | 'baseline';

@@ -1,23 +1,22 @@
 /**
- * Our side: the benchmark day's aging, reminders and failed-debits runs through the real code.
+ * Our side: the benchmark day's aging, reminders and failed-debits runs through the deployed handlers.
  *
  * Primary course, per job at its hour:
- * 1. Dispatch the job (the use case the dispatch handler calls, with the runtime's SQS queue and
- *    DynamoDB dispatch log) for the schedule's time; its SQS work items (one per shard) are captured
+ * 1. Invoke the dispatch handler with the schedule's input (`{ job, scheduledTime }`), as EventBridge
+ *    Scheduler does; its SQS work items (as `jobs.shardsPerWorkItem` groups the shards) are captured
  *    by the counting SQS client.
- * 2. Run every work item through `runWorkItem` (what the job worker calls for each SQS record): all
- *    shards at once as concurrent Lambda invocations would, or one at a time (`sequential`, with
- *    `jobs.concurrency` 1 as well: the comparison run; `oneShardAtATime`, with the configured
- *    concurrency: each work item timed alone, as one invocation). Continuations run until none is left.
+ * 2. Deliver each work item to the job's worker handler in an SQS event of one record (the event
+ *    source's batch size), until the queue is empty (continuations included): all at once, as
+ *    concurrent invocations would run, or one at a time (`sequential`, with `jobs.concurrency` 1 as
+ *    well: the comparison run; `oneWorkItemAtATime`, with the configured concurrency: each invocation alone).
  * 3. Read the counters of the SDK middlewares: DynamoDB reads, writes and units; SNS, EventBridge calls.
  */
-import { shardOf } from '../../../functions/lib/keys';
-import { configureRuntime, getRuntime } from '../../../functions/lib/runtime';
-import { dispatchJob } from '../../../functions/lib/use-cases/dispatch';
-import { runWorkItem, type WorkItem } from '../../../functions/lib/use-cases/scheduled-job';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { configureRuntime } from '../../../functions/lib/runtime';
 import { type Config, configSchema } from '../../../shared/config/schema';
 import { toInstant } from '../../../shared/rules/calendar';
 import { JOBS, type Job } from '../../../shared/table-layout';
+import { lambdaContext, sqsEvent } from '../sim/run';
 import { countingClients, diffUsage, type WrittenKey } from './aws-counting';
 import {
   cpuMsSince,
@@ -36,6 +35,24 @@ const QUEUES: Record<Job, string> = {
   failedDebits: 'https://sqs.bench.local/000000000000/failed-debits',
 };
 
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** The deployed handlers, imported when first run: their Powertools instances read the environment at load. */
+async function loadHandlers(): Promise<Record<Job | 'dispatch', Handler>> {
+  const [dispatch, aging, reminders, failedDebits] = await Promise.all([
+    import('../../../functions/dispatch'),
+    import('../../../functions/aging'),
+    import('../../../functions/reminders'),
+    import('../../../functions/failed-debits'),
+  ]);
+  return {
+    dispatch: dispatch.handler as unknown as Handler,
+    aging: aging.handler as unknown as Handler,
+    reminders: reminders.handler as unknown as Handler,
+    failedDebits: failedDebits.handler as unknown as Handler,
+  };
+}
+
 export async function runOurs(spec: RunSpec): Promise<SideResult> {
   const parsed: Config = configSchema.parse(spec.config);
   const mode = spec.mode ?? 'concurrent';
@@ -44,28 +61,14 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
   const floor = new FloorTracker(spec.trackFloor ?? true);
   const written: WrittenKey[] = [];
   const queued: Record<string, string[]> = {};
-  // Messages and events per shard (of their borrower), for the per-shard floor of calls.
-  const perShard = { messages: new Map<number, number>(), events: new Map<number, number>() };
-  const addTo = (map: Map<number, number>, borrowerId: string) => {
-    const shard = shardOf(borrowerId, config.jobs.shards);
-    map.set(shard, (map.get(shard) ?? 0) + 1);
-  };
-  const callsFloor = (map: Map<number, number>) =>
-    [...map.values()].reduce((sum, n) => sum + Math.ceil(n / 10), 0);
   const counting = countingClients({
     endpoint: spec.endpoint,
     latencyMs: spec.latencyMs,
     // The item a put replaces is known from the reads before it: O(work) memory, off for RSS probes.
     trackIndexes: spec.trackFloor ?? true,
     sinks: {
-      message: (m) => {
-        floor.add(m.loanId, m.seq);
-        addTo(perShard.messages, m.borrowerId);
-      },
-      event: (e) => {
-        floor.add(e.loanId, e.seq);
-        addTo(perShard.events, e.borrowerId);
-      },
+      message: (m) => floor.add(m.loanId, m.seq),
+      event: (e) => floor.add(e.loanId, e.seq),
       sqs: (url, bodies) => {
         queued[url] ??= [];
         queued[url].push(...bodies);
@@ -89,14 +92,32 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
       SENTINEL_CONFIG: JSON.stringify(config),
     },
   });
-  const { deps, queues, dispatchLog } = getRuntime();
+  const handlers = await loadHandlers();
 
+  let invocations = 0;
   let invocationMs = 0;
-  const runToEnd = async (item: WorkItem) => {
+  const invoke = async (job: Job, body: string) => {
+    const id = `bench-${++invocations}`;
+    const event: SQSEvent = sqsEvent([{ body, receives: 1 }], [id]);
     const started = performance.now();
-    let summary = await runWorkItem(deps, item);
-    while (summary.continuation) summary = await runWorkItem(deps, summary.continuation);
+    const result = (await handlers[job](event, lambdaContext(id))) as {
+      batchItemFailures?: unknown[];
+    };
     invocationMs += performance.now() - started;
+    // A failed record would be retried by SQS; here it is a broken benchmark, not a figure.
+    if ((result?.batchItemFailures ?? []).length > 0) throw new Error(`a ${job} work item failed`);
+  };
+  /** Delivers the job's queue to its worker until it is empty (a worker may hand work back). */
+  const drain = async (job: Job) => {
+    let workItems = 0;
+    for (;;) {
+      const bodies = queued[QUEUES[job]] ?? [];
+      queued[QUEUES[job]] = [];
+      if (bodies.length === 0) return workItems;
+      workItems += bodies.length;
+      if (mode === 'concurrent') await Promise.all(bodies.map((body) => invoke(job, body)));
+      else for (const body of bodies) await invoke(job, body);
+    }
   };
 
   const sampler = new RssSampler();
@@ -110,17 +131,12 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
       clock = scheduledTime;
       const before = { ...counting.usage };
       floor.start();
-      perShard.messages.clear();
-      perShard.events.clear();
       sampler.reset();
       const started = performance.now();
       const cpu = process.cpuUsage();
-      await dispatchJob(deps, { queue: queues[job], log: dispatchLog }, job, scheduledTime);
-      const items = (queued[QUEUES[job]] ?? []).map((body) => JSON.parse(body) as WorkItem);
-      queued[QUEUES[job]] = [];
       invocationMs = 0;
-      if (mode === 'concurrent') await Promise.all(items.map(runToEnd));
-      else for (const item of items) await runToEnd(item);
+      await handlers.dispatch({ job, scheduledTime }, lambdaContext(`bench-dispatch-${job}`));
+      const workItems = await drain(job);
       jobs.push({
         job,
         usage: diffUsage(counting.usage, before),
@@ -129,14 +145,13 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
         peakRssBytes: sampler.peakBytes,
         cpuMs: cpuMsSince(cpu),
         invocationMs: Math.round(invocationMs),
-        snsCallsPerShardFloor: callsFloor(perShard.messages),
-        putEventsCallsPerShardFloor: callsFloor(perShard.events),
-        workItems: items.length,
+        workItems,
       });
     }
   } finally {
     sampler.stop();
     counting.destroy();
+    configureRuntime({});
   }
   return {
     side: 'ours',

@@ -1,6 +1,10 @@
 /**
  * The benchmark's figures: totals per side (the `T` of issue 6), per-job detail, the ratios against
  * the floor and the baseline, the targets, and the human table.
+ *
+ * The floor of publish calls is per job run: `ceil(messages / 10)` and `ceil(events / 10)` of that
+ * run. Job runs happen hours apart and cannot share a batch, so the floor of the day's total is the
+ * sum of the job runs' floors, not `ceil` of the day's sum.
  */
 import { JOBS, type Job } from '../../../shared/table-layout';
 import { addUsage, emptyUsage, type Usage } from './aws-counting';
@@ -40,15 +44,16 @@ export interface Figures {
   actedOn: number;
   /** CPU milliseconds of the run's own process (the store's excluded). */
   cpuMs: number;
-  /** Sum of the work items' wall times: Lambda's billed duration for them. */
+  /** Sum of the worker invocations' wall times: Lambda's billed duration for them. */
   invocationMs: number;
+  /** Work items delivered to the workers (continuations included). */
   workItems: number;
-  /** `ceil(messages / 10)` and `ceil(events / 10)`: the fewest calls that can carry them. */
+  /**
+   * The fewest calls that can carry the messages and events: for a job run `ceil(n / 10)`; for the
+   * day, the sum of its job runs' floors (runs hours apart share no batch).
+   */
   snsCallsFloor: number;
   putEventsCallsFloor: number;
-  /** The fewest calls with one partial batch per shard at most (ours): Σ shards ceil(n / 10). */
-  snsCallsPerShardFloor: number;
-  putEventsCallsPerShardFloor: number;
 }
 
 export interface Totals extends Figures {
@@ -65,12 +70,10 @@ function figures(
   actedOn: number,
   wallMs: number,
   peakRssBytes: number,
-  run: {
-    cpuMs: number;
-    invocationMs: number;
-    workItems: number;
-    snsCallsPerShardFloor: number;
-    putEventsCallsPerShardFloor: number;
+  run: { cpuMs: number; invocationMs: number; workItems: number },
+  callsFloor: { sns: number; putEvents: number } = {
+    sns: Math.ceil(usage.messages / 10),
+    putEvents: Math.ceil(usage.events / 10),
   },
 ): Figures {
   return {
@@ -99,10 +102,8 @@ function figures(
     cpuMs: run.cpuMs,
     invocationMs: run.invocationMs,
     workItems: run.workItems,
-    snsCallsPerShardFloor: run.snsCallsPerShardFloor,
-    putEventsCallsPerShardFloor: run.putEventsCallsPerShardFloor,
-    snsCallsFloor: Math.ceil(usage.messages / 10),
-    putEventsCallsFloor: Math.ceil(usage.events / 10),
+    snsCallsFloor: callsFloor.sns,
+    putEventsCallsFloor: callsFloor.putEvents,
   };
 }
 
@@ -112,13 +113,8 @@ export function totalsOf(result: SideResult, floor: Record<Job, number>): Totals
   let usage = emptyUsage();
   let wallMs = 0;
   let actedOn = 0;
-  const run = {
-    cpuMs: 0,
-    invocationMs: 0,
-    workItems: 0,
-    snsCallsPerShardFloor: 0,
-    putEventsCallsPerShardFloor: 0,
-  };
+  const run = { cpuMs: 0, invocationMs: 0, workItems: 0 };
+  const callsFloor = { sns: 0, putEvents: 0 };
   for (const m of result.jobs) {
     jobs[m.job] = figures(m.usage, floor[m.job], m.actedOn, m.wallMs, m.peakRssBytes, m);
     usage = addUsage(usage, m.usage);
@@ -127,12 +123,12 @@ export function totalsOf(result: SideResult, floor: Record<Job, number>): Totals
     run.cpuMs += m.cpuMs;
     run.invocationMs += m.invocationMs;
     run.workItems += m.workItems;
-    run.snsCallsPerShardFloor += m.snsCallsPerShardFloor;
-    run.putEventsCallsPerShardFloor += m.putEventsCallsPerShardFloor;
+    callsFloor.sns += jobs[m.job].snsCallsFloor;
+    callsFloor.putEvents += jobs[m.job].putEventsCallsFloor;
   }
   const needed = JOBS.reduce((sum, job) => sum + floor[job], 0);
   return {
-    ...figures(usage, needed, actedOn, wallMs, result.peakRssBytes, run),
+    ...figures(usage, needed, actedOn, wallMs, result.peakRssBytes, run, callsFloor),
     jobs,
     startRssBytes: result.startRssBytes,
     storeCpuMs: result.storeCpuMs ?? null,
@@ -203,8 +199,8 @@ export interface GrowthReport {
 export interface LatencyReport {
   latencyMs: number;
   sequential: Totals;
-  /** One shard at a time with the configured concurrency: each work item timed as one invocation. */
-  oneShardAtATime: Totals;
+  /** One work item at a time with the configured concurrency: each timed as one invocation. */
+  oneWorkItemAtATime: Totals;
   /** Our sequential wall time over our concurrent one. */
   speedup: number;
   perJobSpeedup: Record<Job, number>;
@@ -256,14 +252,28 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): Target[] {
       value: r.perJob[job].readsOverFloor,
       met: r.perJob[job].readsOverFloor <= 1.1,
     })),
+    ...JOBS.flatMap((job) => [
+      {
+        name: `SNS calls / ceil(messages/10) (${job})`,
+        target: '≤ 1.05',
+        value: r.perJob[job].snsCallsOverFloor,
+        met: r.perJob[job].snsCallsOverFloor <= 1.05,
+      },
+      {
+        name: `PutEvents calls / ceil(events/10) (${job})`,
+        target: '≤ 1.05',
+        value: r.perJob[job].putEventsCallsOverFloor,
+        met: r.perJob[job].putEventsCallsOverFloor <= 1.05,
+      },
+    ]),
     {
-      name: 'SNS calls / ceil(messages/10)',
+      name: 'SNS calls / Σ job runs ceil(messages/10) (total)',
       target: '≤ 1.05',
       value: r.snsCallsOverFloor,
       met: r.snsCallsOverFloor <= 1.05,
     },
     {
-      name: 'PutEvents calls / ceil(events/10)',
+      name: 'PutEvents calls / Σ job runs ceil(events/10) (total)',
       target: '≤ 1.05',
       value: r.putEventsCallsOverFloor,
       met: r.putEventsCallsOverFloor <= 1.05,
@@ -360,12 +370,13 @@ function sideRows(ours: Totals, baseline: Totals): string[][] {
       (x) => `${int(x.smsMessages)}/${int(x.emailMessages)}/${int(x.pushMessages)}`,
     ),
     row('SNS calls', (x) => int(x.snsCalls)),
-    row('  / ceil(messages/10)', (x) => dec(ratio(x.snsCalls, x.snsCallsFloor))),
-    row('  Σ shards ceil(messages/10)', (x) => int(x.snsCallsPerShardFloor)),
+    row('  floor (job run: ceil(messages/10))', (x) => int(x.snsCallsFloor)),
+    row('  calls / floor', (x) => dec(ratio(x.snsCalls, x.snsCallsFloor))),
     row('events', (x) => int(x.events)),
     row('PutEvents calls', (x) => int(x.putEventsCalls)),
-    row('  / ceil(events/10)', (x) => dec(ratio(x.putEventsCalls, x.putEventsCallsFloor))),
-    row('  Σ shards ceil(events/10)', (x) => int(x.putEventsCallsPerShardFloor)),
+    row('  floor (job run: ceil(events/10))', (x) => int(x.putEventsCallsFloor)),
+    row('  calls / floor', (x) => dec(ratio(x.putEventsCalls, x.putEventsCallsFloor))),
+    row('work items (invocations)', (x) => int(x.workItems)),
     row('wall ms', (x) => int(x.wallMs)),
     row('CPU ms (run process)', (x) => int(x.cpuMs)),
     row('items/s (needed)', (x) => int(x.itemsPerSecond)),
@@ -382,6 +393,7 @@ export function formatReport(report: BenchReport): string {
     `states: ${Object.entries(s.byStatus)
       .map(([k, v]) => `${k} ${int(v)}`)
       .join(', ')}`,
+    "floors: items needed = installments a job acted on that day; publish calls = ceil(n/10) per job run, and for the total the sum of the job runs' floors (runs hours apart share no batch)",
     '',
     table(sideRows(report.ours, report.baseline)),
     '',
@@ -410,7 +422,7 @@ export function formatReport(report: BenchReport): string {
       table([
         ['', ...JOBS, 'total'],
         [
-          'ours, shards concurrent (ms)',
+          'ours, work items concurrent (ms)',
           ...JOBS.map((j) => int(report.ours.jobs[j].wallMs)),
           int(report.ours.wallMs),
         ],

@@ -4,9 +4,9 @@
  * Primary course:
  * 1. Make the book's templates (lived through with the rules) and start the embedded store.
  * 2. Seed N installments (batch writes; not counted).
- * 3. Run our day (dispatch + workers, shards concurrent), then put the store back to its start state.
+ * 3. Run our day (the dispatch and worker handlers, work items concurrent), then put the store back.
  * 4. Run the naive baseline on the same data, then put the store back.
- * 5. With a latency: run our day again one shard at a time (`jobs.concurrency` 1).
+ * 5. With a latency: run our day again sequentially (one work item at a time, `jobs.concurrency` 1).
  * 6. With growth: add 9N installments that need nothing that day and run both sides again.
  * 7. With RSS probes: for each size, a fresh store and our run alone in its own process.
  * Each measured run is a child process of its own (peak RSS is then the run's alone), unless
@@ -142,7 +142,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       return result;
     };
 
-    const ours = await run('ours (shards concurrent)', spec('ours'));
+    const ours = await run('ours (work items concurrent)', spec('ours'));
     const floor = floorOf(ours);
     const baseline = await run('the naive baseline', spec('baseline'));
     const oursTotals = totalsOf(ours, floor);
@@ -151,20 +151,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     let latency: LatencyReport | undefined;
     if (options.latencyMs > 0) {
       const sequential = totalsOf(
-        await run('ours, one shard at a time, jobs.concurrency 1', spec('ours', { mode: 'sequential' })),
+        await run('ours, one work item at a time, jobs.concurrency 1', spec('ours', { mode: 'sequential' })),
         floor,
       );
-      const oneShardAtATime = totalsOf(
+      const oneWorkItemAtATime = totalsOf(
         await run(
-          'ours, one shard at a time (work items timed as invocations)',
-          spec('ours', { mode: 'oneShardAtATime' }),
+          'ours, one work item at a time (each timed as an invocation)',
+          spec('ours', { mode: 'oneWorkItemAtATime' }),
         ),
         floor,
       );
       latency = {
         latencyMs: options.latencyMs,
         sequential,
-        oneShardAtATime,
+        oneWorkItemAtATime,
         speedup: Number((sequential.wallMs / oursTotals.wallMs).toFixed(2)),
         perJobSpeedup: Object.fromEntries(
           JOBS.map((job) => [
