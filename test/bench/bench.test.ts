@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JOBS } from '../../shared/table-layout';
+import { smsParts } from '../../tools/lib/bench/aws-counting';
 import { type BenchReport, toJson } from '../../tools/lib/bench/report';
 import { runBench } from '../../tools/lib/bench/run-bench';
 
@@ -93,6 +94,14 @@ describe('npm run bench (smoke, in process)', () => {
     expect(report.ours.putEventsCallsFloor).toBe(sum((job) => Math.ceil(report.ours.jobs[job].events / 10)));
     expect(report.ratios.snsCallsOverFloor).toBeLessThanOrEqual(1.05);
     expect(report.ratios.putEventsCallsOverFloor).toBeLessThanOrEqual(1.05);
+  });
+
+  it('counts SMS parts as SMS is priced: GSM 160 (153 a part), else UCS-2 70 (67 a part)', () => {
+    expect([160, 161, 306, 307].map((n) => smsParts('a'.repeat(n)))).toEqual([1, 2, 2, 3]);
+    expect([70, 71, 134, 135].map((n) => smsParts('还'.repeat(n)))).toEqual([1, 2, 2, 3]);
+    expect(smsParts('¥1,011.00 due on Dec 10')).toBe(1);
+    expect(report.ours.smsParts).toBeGreaterThanOrEqual(report.ours.smsMessages);
+    expect(report.baseline.smsParts).toBe(report.ours.smsParts);
   });
 
   it('the baseline scans the whole table per job and calls once per message and per event', () => {

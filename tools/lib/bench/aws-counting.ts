@@ -42,11 +42,15 @@ export interface Usage {
   gsiWrites: number;
   /** Those writes in units, each as many as the base write's (the item's size in KB, rounded up). */
   gsiWriteUnits: number;
+  /** Successful installment puts (PutItem), of which the GSI writes above are the echo. Only with `trackIndexes`. */
+  installmentPuts: number;
   conditionalFailures: number;
   snsCalls: number;
   /** SNS messages (one per channel of a notification), and of them by channel. */
   messages: number;
   smsMessages: number;
+  /** SMS parts (segments) the SMS messages' texts take: what SMS is priced by. */
+  smsParts: number;
   emailMessages: number;
   pushMessages: number;
   putEventsCalls: number;
@@ -69,10 +73,12 @@ export const emptyUsage = (): Usage => ({
   writeUnits: 0,
   gsiWrites: 0,
   gsiWriteUnits: 0,
+  installmentPuts: 0,
   conditionalFailures: 0,
   snsCalls: 0,
   messages: 0,
   smsMessages: 0,
+  smsParts: 0,
   emailMessages: 0,
   pushMessages: 0,
   putEventsCalls: 0,
@@ -144,10 +150,10 @@ class IndexTracker {
     if (record && id) this.known.set(id, IndexTracker.keys(record));
   }
 
-  /** GSI writes of a successful put of `item`. */
-  put(item: Record<string, unknown>): number {
+  /** GSI writes of a successful put of `item`; null when it is not an installment. */
+  put(item: Record<string, unknown>): number | null {
     const id = IndexTracker.id(item);
-    if (!id) return 0;
+    if (!id) return null;
     const before = this.known.get(id) ?? INDEX_KEYS.map(() => '');
     const after = IndexTracker.keys(item);
     this.known.set(id, after);
@@ -263,8 +269,11 @@ function countDynamo(
             usage.writeUnits += units;
             if (command === 'Put' && indexes) {
               const gsiWrites = indexes.put(input.Item as Record<string, unknown>);
-              usage.gsiWrites += gsiWrites;
-              usage.gsiWriteUnits += gsiWrites * units;
+              if (gsiWrites !== null) {
+                usage.installmentPuts++;
+                usage.gsiWrites += gsiWrites;
+                usage.gsiWriteUnits += gsiWrites * units;
+              }
             }
           }
       }
@@ -303,6 +312,18 @@ function idsOf(json: string | undefined): Record<string, unknown> {
 
 let sequence = 0;
 
+/** GSM 03.38 basic characters (the extension table's `[]{}\\^~|€` count as two, ignored here). */
+const GSM_7 = /^[\n\r\x20-\x7E£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà]*$/;
+
+/**
+ * The parts an SMS text is sent in: GSM 7-bit 160 characters (153 a part when split), otherwise
+ * UCS-2 70 UTF-16 code units (67 a part when split), as SNS documents for SMS.
+ */
+export function smsParts(text: string): number {
+  const [single, split] = GSM_7.test(text) ? [160, 153] : [70, 67];
+  return text.length <= single ? 1 : Math.ceil(text.length / split);
+}
+
 /**
  * The four clients of `AwsClients`: DynamoDB pointed at the embedded store and counted, SNS,
  * EventBridge and SQS answered locally and counted. Give `clients` to `configureRuntime`.
@@ -336,8 +357,10 @@ export function countingClients(options: CountingOptions): CountingClients {
     usage.messages += entries.length;
     for (const e of entries) {
       const body = idsOf(e.Message);
-      if (body.channel === 'sms') usage.smsMessages++;
-      else if (body.channel === 'email') usage.emailMessages++;
+      if (body.channel === 'sms') {
+        usage.smsMessages++;
+        usage.smsParts += smsParts(String(body.text ?? ''));
+      } else if (body.channel === 'email') usage.emailMessages++;
       else if (body.channel === 'push') usage.pushMessages++;
       sinks.message?.({
         borrowerId: String(body.borrowerId),

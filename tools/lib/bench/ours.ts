@@ -2,6 +2,8 @@
  * Our side: the benchmark day's aging, reminders and failed-debits runs through the deployed handlers.
  *
  * Primary course, per job at its hour:
+ * 0. Record the job as dispatched yesterday (not measured): the steady state, in which a run reads
+ *    yesterday's and today's partitions, not the `jobs.catchUpDays` a never-dispatched job looks back.
  * 1. Invoke the dispatch handler with the schedule's input (`{ job, scheduledTime }`), as EventBridge
  *    Scheduler does; its SQS work items (as `jobs.shardsPerWorkItem` groups the shards) are captured
  *    by the counting SQS client.
@@ -12,9 +14,9 @@
  * 3. Read the counters of the SDK middlewares: DynamoDB reads, writes and units; SNS, EventBridge calls.
  */
 import type { Context, SQSEvent } from 'aws-lambda';
-import { configureRuntime } from '../../../functions/lib/runtime';
+import { configureRuntime, getRuntime } from '../../../functions/lib/runtime';
 import { type Config, configSchema } from '../../../shared/config/schema';
-import { toInstant } from '../../../shared/rules/calendar';
+import { addDays, toInstant } from '../../../shared/rules/calendar';
 import { JOBS, type Job } from '../../../shared/table-layout';
 import { lambdaContext, sqsEvent } from '../sim/run';
 import { countingClients, diffUsage, type WrittenKey } from './aws-counting';
@@ -129,6 +131,7 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
         toInstant(`${spec.day}T${JOB_TIMES[job]}`, config.timeZone),
       ).toISOString();
       clock = scheduledTime;
+      await getRuntime().dispatchLog.markDispatched(job, addDays(spec.day, -1));
       const before = { ...counting.usage };
       floor.start();
       sampler.reset();

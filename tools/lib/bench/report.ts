@@ -27,6 +27,8 @@ export interface Figures {
   peakRssBytes: number;
   /** Messages by channel. */
   smsMessages: number;
+  /** SMS parts (segments) of the SMS messages: SMS is priced by part. */
+  smsParts: number;
   emailMessages: number;
   pushMessages: number;
   /** itemsNeeded per second of wall time. */
@@ -37,6 +39,8 @@ export interface Figures {
   /** Estimated job-index (GSI) writes and units of our installment puts (the store does not bill them). */
   gsiWrites: number;
   gsiWriteUnits: number;
+  /** Successful installment puts (whose GSI writes are estimated). */
+  installmentPuts: number;
   queries: number;
   scans: number;
   conditionalFailures: number;
@@ -84,6 +88,7 @@ function figures(
     snsCalls: usage.snsCalls,
     messages: usage.messages,
     smsMessages: usage.smsMessages,
+    smsParts: usage.smsParts,
     emailMessages: usage.emailMessages,
     pushMessages: usage.pushMessages,
     putEventsCalls: usage.putEventsCalls,
@@ -95,6 +100,7 @@ function figures(
     writeUnits: usage.writeUnits,
     gsiWrites: usage.gsiWrites,
     gsiWriteUnits: usage.gsiWriteUnits,
+    installmentPuts: usage.installmentPuts,
     queries: usage.queries,
     scans: usage.scans,
     conditionalFailures: usage.conditionalFailures,
@@ -362,6 +368,7 @@ function sideRows(ours: Totals, baseline: Totals): string[][] {
     row('read units', (x) => dec(x.readUnits, 1)),
     row('writes', (x) => int(x.writes)),
     row('write units', (x) => dec(x.writeUnits, 0)),
+    row('  of them installment puts', (x) => int(x.installmentPuts)),
     row('  + GSI writes (estimate)', (x) => int(x.gsiWrites)),
     row('  + GSI write units (estimate)', (x) => int(x.gsiWriteUnits)),
     row('messages', (x) => int(x.messages)),
@@ -369,6 +376,7 @@ function sideRows(ours: Totals, baseline: Totals): string[][] {
       '  sms / email / push',
       (x) => `${int(x.smsMessages)}/${int(x.emailMessages)}/${int(x.pushMessages)}`,
     ),
+    row('  SMS parts', (x) => int(x.smsParts)),
     row('SNS calls', (x) => int(x.snsCalls)),
     row('  floor (job run: ceil(messages/10))', (x) => int(x.snsCallsFloor)),
     row('  calls / floor', (x) => dec(ratio(x.snsCalls, x.snsCallsFloor))),
