@@ -2,12 +2,13 @@
  * An in-process, in-memory DynamoDB (dynalite) with the project's table created: for tests, the
  * simulator and the benchmark. Not for Lambda: dynalite is a development dependency.
  */
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from './aws-clients';
+import { inProcessHandler, useLightProtocol } from './embedded-transport';
 import { tableDefinition } from './table-definition';
 
 type Dynalite = (options: {
@@ -39,13 +40,22 @@ export async function startEmbeddedDynamo(tableName = 'repayment-sentinel'): Pro
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
+  const transport = inProcessHandler(server.listeners('request')[0] as RequestListener);
+  const options = {
     endpoint,
     region: EMBEDDED_REGION,
     credentials: EMBEDDED_CREDENTIALS,
     // The embedded store checks no signature: skip SigV4 hashing, a large share of local CPU time.
-    signer: { sign: async (request) => unsignedRequest(request) },
-  });
+    signer: {
+      sign: async <T extends { headers: Record<string, string> }>(request: T) => unsignedRequest(request),
+    },
+    // In process, not over loopback (the server stays up for other clients, on `endpoint`).
+    requestHandler: transport,
+  };
+  // Table management (timestamps in its output) keeps the SDK's full stack; item operations go light.
+  const fullStack = new DynamoDBClient(options);
+  const client = new DynamoDBClient(options);
+  useLightProtocol(client, transport.handle, fullStack);
   const doc = createDocumentClient(client);
   await client.send(new CreateTableCommand(tableDefinition(tableName)));
   for (let i = 0; i < 100; i++) {
@@ -60,6 +70,7 @@ export async function startEmbeddedDynamo(tableName = 'repayment-sentinel'): Pro
     tableName,
     stop: async () => {
       client.destroy();
+      fullStack.destroy();
       server.closeAllConnections?.();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

@@ -7,7 +7,14 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/telemetry-names';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+/** Metrics that tell whether they are disabled (`POWERTOOLS_METRICS_DISABLED`, as in the simulator). */
+class ServiceMetrics extends Metrics {
+  get off(): boolean {
+    return this.isDisabled();
+  }
+}
+
+export const metrics = new ServiceMetrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 
 /** Adds `value` to a count metric, with at most one dimension (a single-metric EMF blob when dimensioned). */
 export function count(name: string, value = 1, dimension?: { name: string; value: string }): void {
@@ -16,6 +23,8 @@ export function count(name: string, value = 1, dimension?: { name: string; value
     metrics.addMetric(name, MetricUnit.Count, value);
     return;
   }
+  // A single metric is a new Metrics instance: not worth making when metrics are disabled (simulator).
+  if (metrics.off) return;
   const single = metrics.singleMetric();
   single.addDimension(dimension.name, dimension.value);
   single.addMetric(name, MetricUnit.Count, value);
