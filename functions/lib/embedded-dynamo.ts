@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from './aws-clients';
-import { inProcessHandler, useLightProtocol } from './embedded-transport';
+import { sendDocumentsDirectly } from './embedded-documents';
+import { inProcessExchange, inProcessHandler, useLightProtocol } from './embedded-transport';
 import { tableDefinition } from './table-definition';
 
 type Dynalite = (options: {
@@ -40,7 +41,7 @@ export async function startEmbeddedDynamo(tableName = 'repayment-sentinel'): Pro
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const transport = inProcessHandler(server.listeners('request')[0] as RequestListener);
+  const exchange = inProcessExchange(server.listeners('request')[0] as RequestListener);
   const options = {
     endpoint,
     region: EMBEDDED_REGION,
@@ -50,13 +51,14 @@ export async function startEmbeddedDynamo(tableName = 'repayment-sentinel'): Pro
       sign: async <T extends { headers: Record<string, string> }>(request: T) => unsignedRequest(request),
     },
     // In process, not over loopback (the server stays up for other clients, on `endpoint`).
-    requestHandler: transport,
+    requestHandler: inProcessHandler(exchange),
   };
   // Table management (timestamps in its output) keeps the SDK's full stack; item operations go light.
   const fullStack = new DynamoDBClient(options);
   const client = new DynamoDBClient(options);
-  useLightProtocol(client, transport.handle, fullStack);
+  useLightProtocol(client, exchange, fullStack);
   const doc = createDocumentClient(client);
+  sendDocumentsDirectly(doc, exchange);
   await client.send(new CreateTableCommand(tableDefinition(tableName)));
   for (let i = 0; i < 100; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

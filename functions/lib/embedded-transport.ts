@@ -25,26 +25,41 @@ interface IncomingResponse {
   body: Uint8Array;
 }
 
-/**
- * A Smithy `HttpHandler` that hands each request to `listener` (dynalite's) in process. Give it to
- * a client as `requestHandler`.
- */
-export function inProcessHandler(listener: RequestListener) {
+/** Dynalite's answer to one request: status, headers and the JSON text of its body. */
+export interface Answer {
+  statusCode: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** Hands one request to dynalite's request listener, in process. */
+export type Exchange = (request: OutgoingRequest) => Promise<Answer>;
+
+/** An {@link Exchange} with `listener` (dynalite's): fake request and response objects, no socket. */
+export function inProcessExchange(listener: RequestListener): Exchange {
+  return (request) =>
+    new Promise((resolve, reject) => {
+      const req = fakeRequest(request);
+      const res = new FakeResponse(resolve);
+      try {
+        listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+        const body = bodyBytes(request.body);
+        if (body.length > 0) req.emit('data', body);
+        req.emit('end');
+      } catch (error) {
+        reject(error);
+      }
+    });
+}
+
+/** A Smithy `HttpHandler` over an {@link Exchange}: give it to a client as `requestHandler`. */
+export function inProcessHandler(exchange: Exchange) {
   return {
     metadata: { handlerProtocol: 'in-process' },
-    handle: (request: OutgoingRequest): Promise<{ response: IncomingResponse }> =>
-      new Promise((resolve, reject) => {
-        const req = fakeRequest(request);
-        const res = new FakeResponse((response) => resolve({ response }));
-        try {
-          listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
-          const body = bodyBytes(request.body);
-          if (body.length > 0) req.emit('data', body);
-          req.emit('end');
-        } catch (error) {
-          reject(error);
-        }
-      }),
+    handle: async (request: OutgoingRequest): Promise<{ response: IncomingResponse }> => {
+      const { statusCode, headers, text } = await exchange(request);
+      return { response: { statusCode, headers, body: Buffer.from(text, 'utf8') } };
+    },
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),
     destroy: () => undefined,
@@ -66,9 +81,16 @@ function fakeRequest(request: OutgoingRequest): EventEmitter {
   });
 }
 
-function bodyBytes(body: unknown): Buffer {
-  if (body === undefined || body === null) return Buffer.alloc(0);
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+/** Below this many characters a text body cannot reach dynalite's 16 MB request limit in UTF-8. */
+const SAFE_TEXT_LENGTH = Math.floor((16 * 1024 * 1024) / 3);
+
+/**
+ * The body as dynalite's request listener takes it: bytes, or a short text as is (dynalite only
+ * gathers the chunks and reads them back as text, so one text chunk skips an encode and a decode).
+ */
+function bodyBytes(body: unknown): Buffer | string {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body.length < SAFE_TEXT_LENGTH ? body : Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   throw new TypeError('the in-process transport takes string or byte bodies only');
 }
@@ -77,7 +99,7 @@ function bodyBytes(body: unknown): Buffer {
 class FakeResponse {
   statusCode = 200;
   private readonly headers: Record<string, string> = {};
-  constructor(private readonly done: (response: IncomingResponse) => void) {}
+  constructor(private readonly done: (answer: Answer) => void) {}
   setHeader(name: string, value: string | number): void {
     this.headers[name.toLowerCase()] = String(value);
   }
@@ -85,9 +107,9 @@ class FakeResponse {
     return this.headers[name.toLowerCase()];
   }
   end(body?: string | Uint8Array): void {
-    const bytes =
-      body === undefined ? new Uint8Array() : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    this.done({ statusCode: this.statusCode, headers: this.headers, body: bytes });
+    const text =
+      body === undefined ? '' : typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    this.done({ statusCode: this.statusCode, headers: this.headers, text });
   }
 }
 
@@ -113,21 +135,21 @@ const TRANSPORT_MIDDLEWARES = [
   'hostHeaderMiddleware',
   'recursionDetectionMiddleware',
   'retryMiddleware',
+  'httpAuthSchemeMiddleware',
   'httpSigningMiddleware',
 ];
 
 type Stack = dynamodb.DynamoDBClient['middlewareStack'];
-type Send = (request: OutgoingRequest) => Promise<{ response: IncomingResponse }>;
 
 /**
  * Puts `client` on the light path: its serializer writes the (already marshalled) input as JSON and
- * hands it to `send`, its deserializer reads dynalite's JSON answer back, throwing the SDK's
+ * hands it to `exchange`, its deserializer reads dynalite's JSON answer back, throwing the SDK's
  * exception classes (by `__type`) for errors. Commands outside {@link LIGHT_OPERATIONS} are sent
  * through `fallback`.
  */
 export function useLightProtocol(
   client: { middlewareStack: Stack },
-  send: Send,
+  exchange: Exchange,
   fallback: dynamodb.DynamoDBClient,
 ) {
   const stack = client.middlewareStack;
@@ -142,48 +164,70 @@ export function useLightProtocol(
         if (!Command) throw new Error(`the embedded store does not know the command ${context.commandName}`);
         return { output: (await fallback.send(new Command(args.input))) as never, response: {} };
       }
-      const request = {
-        method: 'POST',
-        protocol: 'http:',
-        hostname: 'embedded',
-        path: '/',
-        query: {},
-        headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': `DynamoDB_20120810.${operation}`,
-          'x-amz-date': '20260101T000000Z',
-          authorization: 'AWS4-HMAC-SHA256 Credential=local/local, SignedHeaders=host, Signature=0',
-        },
-        body: JSON.stringify(args.input, bytesAsBase64),
-      };
+      const request = lightRequest(operation, args.input);
       return next({ ...args, request });
     },
     { name: 'serializerMiddleware', step: 'serialize', override: true },
   );
   stack.add(
     () => async (args) => {
-      const { response } = await send(args.request as OutgoingRequest);
-      const text = Buffer.from(response.body).toString('utf8');
-      const data = (text ? JSON.parse(text, /"BS?":/.test(text) ? base64AsBytes : undefined) : {}) as Record<
-        string,
-        unknown
-      >;
-      const $metadata = {
-        httpStatusCode: response.statusCode,
-        requestId: response.headers['x-amzn-requestid'],
-        extendedRequestId: undefined,
-        cfId: undefined,
-        attempts: 1,
-        totalRetryDelay: 0,
-      };
-      if (response.statusCode >= 300) throw serviceError(data, response.statusCode, $metadata);
-      return { response, output: { ...data, $metadata } as never };
+      const response = await exchange(args.request as OutgoingRequest);
+      return { response, output: readAnswer(response) as never };
     },
     { name: 'deserializerMiddleware', step: 'deserialize', override: true },
   );
 }
 
-/** Binary attribute values (`B`, `BS`) travel as base64, as the SDK's serializer writes them. */
+/** The request of a light operation: its (marshalled) input as JSON, marked as signed. */
+export function lightRequest(operation: string, input: unknown): OutgoingRequest & Record<string, unknown> {
+  return {
+    method: 'POST',
+    protocol: 'http:',
+    hostname: 'embedded',
+    path: '/',
+    query: {},
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+      'x-amz-date': '20260101T000000Z',
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/local, SignedHeaders=host, Signature=0',
+    },
+    body: toJson(input),
+  };
+}
+
+/** The output of dynalite's answer (attribute values as sent) with `$metadata`; an error answer throws. */
+export function readAnswer(answer: Answer): Record<string, unknown> {
+  const data = fromJson(answer.text);
+  const $metadata = {
+    httpStatusCode: answer.statusCode,
+    requestId: answer.headers['x-amzn-requestid'],
+    extendedRequestId: undefined,
+    cfId: undefined,
+    attempts: 1,
+    totalRetryDelay: 0,
+  };
+  if (answer.statusCode >= 300) throw serviceError(data, answer.statusCode, $metadata);
+  data.$metadata = $metadata;
+  return data;
+}
+
+/**
+ * JSON of a marshalled input. Binary attribute values (`B`, `BS`) travel as base64, as the SDK's
+ * serializer writes them: a replacer is slow, so only when the plain text shows bytes (`{"0":..}`).
+ */
+function toJson(input: unknown): string {
+  const text = JSON.stringify(input);
+  return text.includes('"B":{') || text.includes('"BS":[') ? JSON.stringify(input, bytesAsBase64) : text;
+}
+
+/** The output of a JSON answer, binary attribute values back as bytes. */
+function fromJson(text: string): Record<string, unknown> {
+  if (!text) return {};
+  const binary = text.includes('"B":"') || text.includes('"BS":[');
+  return JSON.parse(text, binary ? base64AsBytes : undefined) as Record<string, unknown>;
+}
+
 function bytesAsBase64(this: unknown, _key: string, value: unknown): unknown {
   if (value instanceof Uint8Array)
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
