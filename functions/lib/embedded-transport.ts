@@ -3,7 +3,7 @@
  * lightweight request/response objects (no socket, no HTTP parsing), and item operations skip the
  * SDK's schema serde, retries, user agent and signing, which cost more CPU than dynalite itself.
  * Dynalite still receives the same JSON body and target header, and validates and answers them as
- * over HTTP; the document client's marshalling runs unchanged on both sides.
+ * over HTTP. Table management keeps the SDK's full stack (its output has timestamps to parse).
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -228,7 +228,7 @@ function fromJson(text: string): Record<string, unknown> {
   return JSON.parse(text, binary ? base64AsBytes : undefined) as Record<string, unknown>;
 }
 
-function bytesAsBase64(this: unknown, _key: string, value: unknown): unknown {
+function bytesAsBase64(_key: string, value: unknown): unknown {
   if (value instanceof Uint8Array)
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   return value;
