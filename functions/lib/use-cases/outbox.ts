@@ -266,18 +266,20 @@ export class OutboxPublisher {
   }
 
   private async send(all: boolean): Promise<void> {
-    const full = (queue: unknown[]) => queue.length >= BATCH_SIZE || (all && queue.length > 0);
-    while (full(this.messages) || full(this.events)) {
-      if (full(this.messages)) {
-        const batch = this.messages.splice(0, BATCH_SIZE);
-        await this.deliver(batch, (items) => this.deps.notifier.send(items));
-      }
-      if (full(this.events)) {
-        const batch = this.events.splice(0, BATCH_SIZE);
-        await this.deliver(batch, (items) => this.deps.publisher.publish(items));
-      }
-      await this.removeDelivered();
+    const ready = (queue: unknown[]) => queue.length >= BATCH_SIZE || (all && queue.length > 0);
+    // Every batch ready now goes out at once, `jobs.concurrency` calls in flight, then one round of removals.
+    const calls: (() => Promise<void>)[] = [];
+    while (ready(this.messages)) {
+      const batch = this.messages.splice(0, BATCH_SIZE);
+      calls.push(() => this.deliver(batch, (items) => this.deps.notifier.send(items)));
     }
+    while (ready(this.events)) {
+      const batch = this.events.splice(0, BATCH_SIZE);
+      calls.push(() => this.deliver(batch, (items) => this.deps.publisher.publish(items)));
+    }
+    if (calls.length === 0) return;
+    await mapLimit(calls, this.deps.config.jobs.concurrency, (call) => call());
+    await this.removeDelivered();
   }
 
   private async deliver<T extends OutboundMessage | DomainEvent>(
