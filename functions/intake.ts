@@ -9,6 +9,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC } from '../shared/telemetry-names';
 import { parseIntakeBody } from './lib/intake-events';
 import { withPowertools } from './lib/middleware';
+import { CorruptItemError } from './lib/ports';
 import { getRuntime } from './lib/runtime';
 import { count, logger } from './lib/telemetry';
 import { takeIn } from './lib/use-cases/intake';
@@ -26,7 +27,29 @@ const recordHandler = async (record: SQSRecord) => {
     logger.warn('rejected a malformed intake event', { messageId: record.messageId, reason: parsed.reason });
     throw new IntakeRejectedError(parsed.reason);
   }
-  const result = await takeIn(getRuntime().deps, parsed.event);
+  const result = await takeIn(getRuntime().deps, parsed.event).catch((error: unknown) => {
+    if (!(error instanceof CorruptItemError)) {
+      // An AWS error the SDK's retries did not absorb (or a bug): SQS delivers the event again. The
+      // error's name and status only: SDK errors may carry request parameters, even personal data.
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      logger.error('intake event failed; SQS delivers it again', {
+        messageId: record.messageId,
+        type: parsed.event.type,
+        error: e.name,
+        status: e.$metadata?.httpStatusCode,
+      });
+      throw error;
+    }
+    // A stored item that fails validation: nothing was applied; retries will not help (DLQ, alarm).
+    count(METRIC.corruptItems);
+    count(METRIC.intakeRejected, 1, { name: 'reason', value: 'CORRUPT_ITEM' });
+    logger.error('intake event for a stored item that fails validation', {
+      messageId: record.messageId,
+      type: parsed.event.type,
+      key: error.key,
+    });
+    throw new IntakeRejectedError('corrupt stored item');
+  });
   if (result.result === 'NOT_FOUND') {
     count(METRIC.intakeRejected, 1, { name: 'reason', value: 'NOT_FOUND' });
     logger.warn('intake event for an unknown installment', {

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { FaultInjector, formatFaultReport, parseFaultSpec } from './lib/faults';
 import {
   formatProblems,
   type Problem,
@@ -21,7 +22,8 @@ import { runPrepared } from './lib/sim/run';
 import { prepareScenario } from './lib/sim/scenario';
 import { formatSummary, toJsonLine } from './lib/sim/timeline';
 
-const USAGE = 'usage: npm run --silent simulate -- --scenario FILE [--config FILE] [--out FILE]';
+const USAGE =
+  'usage: npm run --silent simulate -- --scenario FILE [--config FILE] [--out FILE] [--faults SPEC]';
 
 function fail(code: number, lines: string[]): never {
   process.stderr.write(`${lines.join('\n')}\n`);
@@ -55,13 +57,14 @@ function readJson(
 }
 
 async function main(): Promise<void> {
-  let args: { scenario?: string; config?: string; out?: string; help?: boolean };
+  let args: { scenario?: string; config?: string; out?: string; faults?: string; help?: boolean };
   try {
     args = parseArgs({
       options: {
         scenario: { type: 'string' },
         config: { type: 'string' },
         out: { type: 'string' },
+        faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -76,6 +79,14 @@ async function main(): Promise<void> {
   if (!args.scenario) fail(2, ['--scenario FILE is required', USAGE]);
 
   const problems: Problem[] = [];
+  let faults: FaultInjector | undefined;
+  if (args.faults !== undefined) {
+    try {
+      faults = new FaultInjector(parseFaultSpec(args.faults));
+    } catch (error) {
+      problems.push({ path: '--faults', message: (error as Error).message });
+    }
+  }
   const scenario = readJson(args.scenario, 'scenario');
   if (!scenario.ok) problems.push(scenario.problem);
   const operator = readOperatorConfig(args.config);
@@ -96,20 +107,25 @@ async function main(): Promise<void> {
         ...prepared.problems.filter((p) => operatorRaw !== undefined || !p.path.startsWith('config.')),
       );
     } else if (problems.length === 0) {
-      await run(prepared.prepared, args.out);
+      await run(prepared.prepared, args.out, faults);
       return;
     }
   }
   fail(2, formatProblems(problems));
 }
 
-async function run(prepared: Parameters<typeof runPrepared>[0], out: string | undefined): Promise<void> {
+async function run(
+  prepared: Parameters<typeof runPrepared>[0],
+  out: string | undefined,
+  faults: FaultInjector | undefined,
+): Promise<void> {
   const file = out ? openAtomic(out) : undefined;
   const lines: string[] = [];
   const progress = progressBar();
   try {
-    const { summary } = await runPrepared(prepared, {
+    const { summary, redrives } = await runPrepared(prepared, {
       keepTimeline: false,
+      ...(faults ? { faults } : {}),
       onRecord: (record) => {
         lines.push(toJsonLine(record));
       },
@@ -125,6 +141,7 @@ async function run(prepared: Parameters<typeof runPrepared>[0], out: string | un
         process.stdout.write(text, (e) => (e ? reject(e) : resolve())),
       );
     process.stderr.write(`${formatSummary(summary).join('\n')}\n`);
+    if (faults) process.stderr.write(`${formatFaultReport(faults, redrives).join('\n')}\n`);
   } catch (error) {
     progress.done();
     file?.abort();

@@ -8,6 +8,7 @@ import type { Config } from '../../shared/config/schema';
 import type { Job } from '../../shared/table-layout';
 import { type AuditLog, loggerAuditLog } from './audit';
 import { type ClientFactory, getClients, setClientFactory } from './aws-clients';
+import type { DeliveryOptions } from './batch-delivery';
 import { DynamoDispatchLog } from './dynamo-dispatch-log';
 import {
   DynamoBorrowerStore,
@@ -31,6 +32,8 @@ export interface RuntimeOverrides {
   clock?: () => string;
   /** Environment to read instead of process.env. */
   env?: Record<string, string | undefined>;
+  /** Batch delivery options of the SNS, EventBridge and SQS adapters (the simulator's backoff does not wait). */
+  delivery?: DeliveryOptions;
 }
 
 export interface Runtime {
@@ -58,7 +61,9 @@ export function getRuntime(): Runtime {
   const clients = getClients();
   const tableName = env.TABLE_NAME;
   const installments = new DynamoInstallmentStore(clients.doc, tableName, config);
-  const queue = (url: string | undefined) => new SqsWorkQueue<WorkItem>(clients.sqs, url ?? 'unset');
+  const delivery = overrides.delivery ?? {};
+  const queue = (url: string | undefined) =>
+    new SqsWorkQueue<WorkItem>(clients.sqs, url ?? 'unset', delivery);
   runtime = {
     env: { ...env, config },
     doc: clients.doc,
@@ -68,8 +73,8 @@ export function getRuntime(): Runtime {
       borrowers: new DynamoBorrowerStore(clients.doc, tableName),
       claims: new DynamoClaimStore(clients.doc, tableName),
       caps: new DynamoCapStore(clients.doc, tableName),
-      notifier: new SnsNotifier(clients.sns, env.NOTIFICATIONS_TOPIC_ARN ?? 'unset'),
-      publisher: new EventBridgePublisher(clients.eventBridge, env.EVENT_BUS_NAME),
+      notifier: new SnsNotifier(clients.sns, env.NOTIFICATIONS_TOPIC_ARN ?? 'unset', delivery),
+      publisher: new EventBridgePublisher(clients.eventBridge, env.EVENT_BUS_NAME, delivery),
       audit: overrides.audit ?? loggerAuditLog,
       clock: overrides.clock ?? (() => new Date().toISOString()),
     },

@@ -31,6 +31,16 @@ export const INTAKE_DETAIL_TYPES = [
 ] as const;
 
 const INTAKE_TIMEOUT = Duration.seconds(30);
+/** How long an outbox entry stays leased to the delivery that wrote it (functions/lib/use-cases/outbox.ts). */
+const OUTBOX_LEASE = Duration.minutes(5);
+/**
+ * At least 6x the timeout (AWS's guidance), and longer than the outbox lease: a delivery that died
+ * after saving its change comes back once the lease is over, so the redelivery publishes what the
+ * dead one left, at once, instead of leaving it to the next job run (hours later after 16:00).
+ */
+const INTAKE_VISIBILITY = Duration.seconds(
+  Math.max(INTAKE_TIMEOUT.toSeconds() * 6, OUTBOX_LEASE.toSeconds() + 60),
+);
 
 export interface IntakeProps {
   readonly environment: Record<string, string>;
@@ -50,7 +60,7 @@ export class Intake extends Construct {
   constructor(scope: Construct, id: string, props: IntakeProps) {
     super(scope, id);
     this.queue = new QueueWithDlq(this, 'Events', {
-      visibilityTimeout: Duration.seconds(INTAKE_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: INTAKE_VISIBILITY,
       // A malformed or unknown-installment event fails every time: five tries, then the DLQ.
       maxReceiveCount: 5,
     });

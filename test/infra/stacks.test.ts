@@ -244,6 +244,12 @@ describe('queues', () => {
     }
   });
 
+  it('gives each work and intake queue a visibility timeout longer than the 5-minute outbox lease, so a redelivery after a crash takes over what the dead run left', () => {
+    for (const queue of Object.values(s.statelessTemplate.findResources('AWS::SQS::Queue'))) {
+      if (queue.Properties.RedrivePolicy) expect(queue.Properties.VisibilityTimeout).toBeGreaterThan(300);
+    }
+  });
+
   it('gives each work queue and the intake queue a DLQ, and a visibility timeout of 6x its consumer timeout', () => {
     const queues = s.statelessTemplate.toJSON().Resources;
     const mappings = Object.values(s.statelessTemplate.findResources('AWS::Lambda::EventSourceMapping'));

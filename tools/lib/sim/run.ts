@@ -21,6 +21,7 @@ import { daysBetween, formatInstant } from '../../../shared/rules/calendar';
 import type { NewInstallmentInput } from '../../../shared/rules/installment';
 import type { Installment } from '../../../shared/rules/types';
 import { JOBS, type Job } from '../../../shared/table-layout';
+import type { FaultInjector } from '../faults';
 import { Agenda, type Step } from './agenda';
 import { type CaptureSinks, capturingEventBridge, capturingSns, capturingSqs } from './capture';
 import { formatProblems, type Problem, readDefaultConfig } from './config';
@@ -46,11 +47,35 @@ export interface RunOptions {
   keepTimeline?: boolean;
   /** Called after every step with the share of the span simulated so far (0..1). */
   onProgress?: (done: number) => void;
+  /**
+   * Inject faults and crashes into the handlers' AWS calls (`--faults`); what fails or dies is
+   * re-driven as Scheduler, SQS and Lambda would (see docs/simulator.md).
+   */
+  faults?: FaultInjector;
+  /** Every SNS message and EventBridge event as it is delivered, repeats included. */
+  onDelivery?: (delivery: Delivery) => void;
+}
+
+export type Delivery =
+  | { kind: 'message'; body: Record<string, unknown> }
+  | { kind: 'event'; detailType: string; detail: Record<string, unknown> };
+
+/** What was re-driven in a run with faults. */
+export interface Redrives {
+  /** Scheduler retries of a dispatch that died or failed. */
+  dispatchRetries: number;
+  /** SQS records delivered again after a failure or a crashed invocation. */
+  redelivered: { intake: number; work: number };
+  /** Records dead-lettered after the queue's maxReceiveCount, then redriven (the runbook's action, up to 5 times). */
+  dlqRedriven: { intake: number; work: number };
+  /** Records still dead-lettered after the redrives. */
+  deadForGood: { intake: number; work: number };
 }
 
 export interface SimulationResult {
   timeline: TimelineRecord[];
   summary: SimulationSummary;
+  redrives: Redrives;
 }
 
 /** The scenario or its configuration is invalid: `problems` name every field at fault. */
@@ -85,11 +110,21 @@ const MAX_RECEIVES = 3;
 /** Records per SQS event (the event source mapping's batch size). */
 const SQS_BATCH_SIZE = 10;
 const RETRY_ANSWER_DELAY_MS = 60 * 60 * 1000;
+/** With faults, the deployed queues' settings (infra/constructs): receives before the DLQ, visibility. */
+const DEPLOYED_QUEUES = {
+  work: { maxReceives: 3, visibilityMs: 30 * 60_000 },
+  intake: { maxReceives: 5, visibilityMs: 6 * 60_000 },
+};
+/** DLQ redrives of one message (the runbook's redrive, repeated while the cause is transient). */
+const DLQ_REDRIVES = 5;
+/** Scheduler's retry policy of the schedules (retryAttempts). */
+const DISPATCH_RETRIES = 5;
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 interface QueuedMessage {
   body: string;
   receives: number;
+  redrives?: number;
 }
 /** What a step recorded, in the order it happened. */
 type Captured =
@@ -172,16 +207,29 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
   const retryAnswered = new Set<string>();
   const lastFailureReason = new Map<string, string>();
 
+  const faults = opts.faults;
+  const redrives: Redrives = {
+    dispatchRetries: 0,
+    redelivered: { intake: 0, work: 0 },
+    dlqRedriven: { intake: 0, work: 0 },
+    deadForGood: { intake: 0, work: 0 },
+  };
+  /** A redelivery comes after the queue's visibility timeout: the lease clock runs ahead by it. */
+  let redeliveryDelayMs = 0;
   const sinks: CaptureSinks = {
     published: (_topic, entries: PublishBatchRequestEntry[]) => {
-      for (const entry of entries)
-        captured.push({ kind: 'message', body: JSON.parse(entry.Message ?? '{}') });
+      for (const entry of entries) {
+        const body = JSON.parse(entry.Message ?? '{}');
+        captured.push({ kind: 'message', body });
+        opts.onDelivery?.({ kind: 'message', body });
+      }
     },
     putEvents: (entries) => {
       for (const entry of entries) {
         const detailType = entry.DetailType ?? '';
         const detail = JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>;
         captured.push({ kind: 'event', detailType, detail });
+        opts.onDelivery?.({ kind: 'event', detailType, detail });
         if (detailType === 'DebitRetryRequested') scheduleRetryAnswer(detail);
       }
     },
@@ -226,17 +274,27 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
 
   const db = await startEmbeddedDynamo(`sim-${scenario.start}`);
   try {
+    const capture = faults ? { retryStrategy: faults.retryStrategy() } : {};
     const clients = {
       dynamo: db.client,
       doc: db.doc,
-      sns: capturingSns(sinks),
-      eventBridge: capturingEventBridge(sinks),
-      sqs: capturingSqs(sinks),
+      sns: capturingSns(sinks, capture),
+      eventBridge: capturingEventBridge(sinks, capture),
+      sqs: capturingSqs(sinks, capture),
     };
+    if (faults) {
+      faults.attach(clients.dynamo, 'dynamodb');
+      faults.attach(clients.sns, 'sns');
+      faults.attach(clients.eventBridge, 'eventbridge');
+      faults.attach(clients.sqs, 'sqs');
+    }
     configureRuntime({
       config,
       audit: { record: (entry) => captured.push({ kind: 'audit', entry }) },
-      clock: () => now,
+      clock: () =>
+        redeliveryDelayMs > 0 ? new Date(Date.parse(now) + redeliveryDelayMs).toISOString() : now,
+      // Simulated time does not wait for a backoff.
+      ...(faults ? { delivery: { sleep: async () => undefined } } : {}),
       clientFactory: () => clients,
       env: {
         TABLE_NAME: db.tableName,
@@ -278,25 +336,48 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
     }
     for (const [index, at] of prepared.eventInstants.entries()) agenda.add({ kind: 'event', at, index });
 
+    /** Runs one invocation; with faults it may die (then it answered nothing). */
+    const invoke = async <T>(kind: string, fn: () => Promise<T>) =>
+      faults ? faults.invoke(kind, fn) : { crashed: false as const, value: await fn() };
     /** Hands a queue's messages to its consumer in SQS events; failed records come back until dead-lettered. */
     const deliver = async (
       queue: QueuedMessage[],
       handler: Handler,
       deadLettered: 'intake' | 'work',
+      kind: string = deadLettered,
     ): Promise<void> => {
+      const deployed = DEPLOYED_QUEUES[deadLettered];
+      const maxReceives = faults ? deployed.maxReceives : MAX_RECEIVES;
       while (queue.length > 0) {
         const batch = queue.splice(0, SQS_BATCH_SIZE);
         const ids = batch.map(() => `sim-msg-${++messageId}`);
         for (const m of batch) m.receives++;
         const event = sqsEvent(batch, ids);
-        const result = (await handler(event, context())) as {
+        redeliveryDelayMs = faults
+          ? Math.max(...batch.map((m) => m.receives - 1)) * deployed.visibilityMs
+          : 0;
+        const run = await invoke(kind, () => handler(event, context()));
+        redeliveryDelayMs = 0;
+        // A Lambda that died answered nothing: every record of its batch comes back.
+        const result = (run.crashed ? { batchItemFailures: [] } : run.value) as {
           batchItemFailures?: { itemIdentifier: string }[];
         };
-        const failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        const failed = run.crashed
+          ? new Set(ids)
+          : new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         batch.forEach((m, k) => {
           if (!failed.has(ids[k] as string)) return;
-          if (m.receives < MAX_RECEIVES) queue.push(m);
-          else summary.counters.deadLettered[deadLettered]++;
+          if (m.receives < maxReceives) {
+            queue.push(m);
+            if (faults) redrives.redelivered[deadLettered]++;
+            return;
+          }
+          summary.counters.deadLettered[deadLettered]++;
+          if (!faults) return;
+          if ((m.redrives ?? 0) < DLQ_REDRIVES) {
+            queue.push({ ...m, receives: 0, redrives: (m.redrives ?? 0) + 1 });
+            redrives.dlqRedriven[deadLettered]++;
+          } else redrives.deadForGood[deadLettered]++;
         });
       }
     };
@@ -307,7 +388,7 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
         for (const [url, queue] of pending.sort(([a], [b]) => queueRank(a) - queueRank(b))) {
           const worker = workers.get(url);
           if (!worker) throw new Error(`a message was sent to a queue the simulator does not know: ${url}`);
-          await deliver(queue, worker, 'work');
+          await deliver(queue, worker, 'work', `worker:${JOBS[queueRank(url)]}`);
         }
       }
     };
@@ -335,10 +416,20 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
 
     async function runStep(step: Step): Promise<void> {
       switch (step.kind) {
-        case 'job':
+        case 'job': {
           summary.counters.steps.jobRuns++;
-          await handlers.dispatch({ job: step.job, scheduledTime: utc(step.at) }, context());
-          return;
+          const input = { job: step.job, scheduledTime: utc(step.at) };
+          // With faults, a dispatch that died or failed is retried by Scheduler.
+          for (let attempt = 0; ; attempt++) {
+            try {
+              if (!(await invoke('dispatch', () => handlers.dispatch(input, context()))).crashed) return;
+            } catch (error) {
+              if (!faults || attempt >= DISPATCH_RETRIES) throw error;
+            }
+            if (attempt >= DISPATCH_RETRIES) throw new Error(`dispatch of ${step.job} died every retry`);
+            redrives.dispatchRetries++;
+          }
+        }
         case 'event': {
           summary.counters.steps.events++;
           const event = scenario.events[step.index] as ScenarioEvent;
@@ -388,7 +479,7 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
     setClientFactory(undefined);
     await db.stop();
   }
-  return { timeline, summary: summary.build() };
+  return { timeline, summary: summary.build(), redrives };
 }
 
 async function loadHandlers(): Promise<Record<Job | 'dispatch' | 'intake', Handler>> {
