@@ -24,7 +24,9 @@ const workItemSchema = z
     partitions: z.array(localDate).min(1),
     shards: z.array(shard).min(1),
     resume: z
-      .object({ partition: localDate, startKey: z.record(z.string(), z.unknown()).optional() })
+      .array(
+        z.object({ shard, partition: localDate, startKey: z.record(z.string(), z.unknown()).optional() }),
+      )
       .optional(),
   })
   .or(
@@ -41,7 +43,7 @@ const workItemSchema = z
         ...rest,
         partitions,
         shards: [shard],
-        ...(startKey ? { resume: { partition: partitions[0] as string, startKey } } : {}),
+        ...(startKey ? { resume: [{ shard, partition: partitions[0] as string, startKey }] } : {}),
       })),
   );
 

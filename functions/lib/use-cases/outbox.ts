@@ -225,8 +225,29 @@ export class OutboxPublisher {
     private readonly ctx: { today: LocalDate; owner: string },
   ) {}
 
+  /** Calls of `add` and `drain`, one after the other: the shards of a run add at once. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(step);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
   /** Takes the entries of `installments` this run holds (or takes over), and sends every full batch. */
-  async add(installments: Installment[]): Promise<void> {
+  add(installments: Installment[]): Promise<void> {
+    return this.serially(() => this.addNow(installments));
+  }
+
+  /** Sends what is left (the partial batches) and removes what was delivered. */
+  drain(): Promise<FlushSummary> {
+    return this.serially(async () => {
+      await this.send(true);
+      return this.summary;
+    });
+  }
+
+  private async addNow(installments: Installment[]): Promise<void> {
     const { owner, today } = this.ctx;
     const now = this.deps.clock();
     for (const inst of installments) {
@@ -242,12 +263,6 @@ export class OutboxPublisher {
       for (const entry of held) this.queue(holder, entry);
     }
     await this.send(false);
-  }
-
-  /** Sends what is left (the partial batches) and removes what was delivered. */
-  async drain(): Promise<FlushSummary> {
-    await this.send(true);
-    return this.summary;
   }
 
   private queue(holder: string, entry: OutboxEntry): void {

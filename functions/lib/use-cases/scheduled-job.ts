@@ -5,7 +5,7 @@
  * 1. Query the job's sparse index for the partition, page by page (never a Scan).
  * 2. Skip and count items that fail validation; group the rest by borrower (one borrower's
  *    installments share a shard and sort together), carrying a group that runs over a page boundary.
- * 3. For each borrower group, with bounded concurrency: read the borrower, apply the job's rules to
+ * 3. For each borrower group, with bounded concurrency (shards at once, groups of a page at once): read the borrower, apply the job's rules to
  *    each installment and commit each change conditionally (re-reading on a concurrent write).
  * 4. Publish the outboxes in full batches across pages and shards, exactly once per occurrence; the
  *    last partial batches when the work item ends.
@@ -36,10 +36,16 @@ export interface WorkItem {
   scheduledTime: string;
   /** The index partition dates to read, oldest first (earlier days: what a missed run left behind). */
   partitions: string[];
-  /** The shards to read, one after the other, each through every partition. */
+  /** The shards to read (at once, `jobs.concurrency` borrower groups in flight in all), each through every partition. */
   shards: number[];
-  /** Where to resume `shards[0]`: its first partition still to read, and the key to go on from. */
-  resume?: { partition: string; startKey?: Record<string, unknown> };
+  /** Where to resume shards a previous invocation handed back: the first partition still to read, the key to go on from. */
+  resume?: ShardResume[];
+}
+
+export interface ShardResume {
+  shard: number;
+  partition: string;
+  startKey?: Record<string, unknown>;
 }
 
 export interface WorkSummary {
@@ -122,7 +128,10 @@ export async function runWorkItem(
   return summary;
 }
 
-/** Reads the shards in order, each through its partitions; returns the continuation if asked to yield. */
+/**
+ * Reads the shards at once, each through its partitions in order, sharing `jobs.concurrency` between
+ * them (a shard's groups get an equal share); returns the continuation if asked to yield.
+ */
 async function runShards(
   deps: Deps,
   item: WorkItem,
@@ -131,36 +140,60 @@ async function runShards(
   summary: WorkSummary,
   opts: { shouldYield?: () => boolean; pageSize?: number },
 ): Promise<WorkItem | undefined> {
-  for (const [s, shard] of item.shards.entries()) {
-    const resume = s === 0 ? item.resume : undefined;
+  const { concurrency } = deps.config.jobs;
+  const inParallel = Math.min(item.shards.length, concurrency);
+  const groupConcurrency = Math.max(1, Math.floor(concurrency / inParallel));
+  let failed = false;
+  const handedBack = await mapLimit(item.shards, inParallel, async (shard): Promise<ShardResume | null> => {
+    try {
+      return await runShard(shard);
+    } catch (error) {
+      failed = true; // the other shards stop at their next page
+      throw error;
+    }
+  });
+  const resume = handedBack.filter((r): r is ShardResume => r !== null);
+  if (resume.length === 0) return undefined;
+  return { ...item, shards: resume.map((r) => r.shard), resume };
+
+  async function runShard(shard: number): Promise<ShardResume | null> {
+    const resume = item.resume?.find((r) => r.shard === shard);
     const first = resume ? Math.max(0, item.partitions.indexOf(resume.partition)) : 0;
     for (const partition of item.partitions.slice(first)) {
       const startKey = partition === resume?.partition ? resume.startKey : undefined;
-      const run = { job: item.job, partition, shard, startKey };
-      const resumeAt = await runPartition(deps, run, ctx, outbox, summary, opts);
-      if (resumeAt) {
-        return { ...item, shards: item.shards.slice(s), resume: { partition, startKey: resumeAt } };
-      }
+      const run = { job: item.job, partition, shard, startKey, groupConcurrency };
+      const resumeAt = await runPartition(deps, run, ctx, outbox, summary, {
+        ...opts,
+        stopped: () => failed,
+      });
+      if (resumeAt) return { shard, partition, startKey: resumeAt };
     }
+    return null;
   }
-  return undefined;
 }
 
 /** Reads one partition to its end, or until asked to yield: then returns where to resume. */
 async function runPartition(
   deps: Deps,
-  run: { job: Job; partition: string; shard: number; startKey: Record<string, unknown> | undefined },
+  run: {
+    job: Job;
+    partition: string;
+    shard: number;
+    startKey: Record<string, unknown> | undefined;
+    groupConcurrency: number;
+  },
   ctx: JobContext,
   outbox: OutboxPublisher,
   summary: WorkSummary,
-  opts: { shouldYield?: () => boolean; pageSize?: number },
+  opts: { shouldYield?: () => boolean; pageSize?: number; stopped?: () => boolean },
 ): Promise<Record<string, unknown> | undefined> {
-  const { job, partition, shard, startKey } = run;
+  const { job, partition, shard, startKey, groupConcurrency } = run;
   let carried: Installment[] = [];
   for await (const page of deps.installments.queryDue(job, partition, shard, {
     startKey,
     pageSize: opts.pageSize,
   })) {
+    if (opts.stopped?.()) throw new Error('another shard of this work item failed');
     const valid: Installment[] = [...carried];
     for (const entry of page.entries) {
       if (entry.ok) valid.push(entry.inst);
@@ -176,10 +209,10 @@ async function runPartition(
     const yielding = page.nextKey !== undefined && (opts.shouldYield?.() ?? false);
     // The last borrower may go on in the next page: keep it for then, unless we stop here.
     carried = page.nextKey !== undefined && !yielding ? (groups.pop() ?? []) : [];
-    await processGroups(deps, job, groups, ctx, outbox, summary);
+    await processGroups(deps, job, groups, groupConcurrency, ctx, outbox, summary);
     if (yielding) return page.nextKey;
   }
-  if (carried.length > 0) await processGroups(deps, job, [carried], ctx, outbox, summary);
+  if (carried.length > 0) await processGroups(deps, job, [carried], groupConcurrency, ctx, outbox, summary);
   return undefined;
 }
 
@@ -197,11 +230,12 @@ async function processGroups(
   deps: Deps,
   job: Job,
   groups: Installment[][],
+  concurrency: number,
   ctx: JobContext,
   outbox: OutboxPublisher,
   summary: WorkSummary,
 ): Promise<void> {
-  const results = await mapLimit(groups, deps.config.jobs.concurrency, (group) =>
+  const results = await mapLimit(groups, concurrency, (group) =>
     processGroup(deps, job, group, ctx, summary),
   );
   // Audit entries are recorded in group order, whatever order the groups finished in.
