@@ -90,3 +90,47 @@ describe('publish batching', () => {
     expect(h.messages.map((m) => m.channel).sort()).toEqual(['email', 'push', 'sms']);
   });
 });
+
+describe('OutboxPublisher', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('does not send again what it sent when a stale copy of the item comes back later in the run', async () => {
+    // Prepare: an installment saved with an outbox entry of this run (one message)
+    h = await startHarness();
+    await h.load([borrower('b1', 760)], [inst('L1', 'b1')]);
+    h.setClock('2026-12-09T01:00:00.000Z');
+    const { getRuntime } = await import('../../functions/lib/runtime');
+    const { commitChange, newLeaseOwner, OutboxPublisher } = await import(
+      '../../functions/lib/use-cases/outbox'
+    );
+    const deps = getRuntime().deps;
+    const before = await h.installment('L1', '1');
+    if (!before) throw new Error('not loaded');
+    const ctx = { at: '2026-12-09T09:00:00+08:00', today: '2026-12-09', owner: newLeaseOwner() };
+    const message = {
+      borrowerId: 'b1',
+      channel: 'push' as const,
+      address: 'tok-b1',
+      locale: 'zh-CN' as const,
+      kind: 'UPCOMING' as const,
+      loanId: 'L1',
+      seq: '1',
+      occurrence: '2026-12-10#1',
+      text: 'reminder',
+    };
+    const saved = await commitChange(deps, before, { installment: before, messages: [message] }, ctx);
+    if (!saved.saved) throw new Error('not saved');
+    const publisher = new OutboxPublisher(deps, ctx);
+    // Act: the run publishes it, then meets the copy it read before the entry was removed
+    await publisher.add([saved.installment]);
+    await publisher.drain();
+    await publisher.add([saved.installment]);
+    await publisher.drain();
+    // Assess
+    expect(h.messages).toHaveLength(1);
+    expect((await h.installment('L1', '1'))?.outbox).toEqual([]);
+  });
+});

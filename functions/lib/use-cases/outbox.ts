@@ -225,6 +225,8 @@ export class OutboxPublisher {
     private readonly ctx: { today: LocalDate; owner: string },
   ) {}
 
+  /** Entries this run has sent in full, or given up on: a few bytes each, for the run's length. */
+  private readonly settled = new Set<string>();
   /** Calls of `add` and `drain`, one after the other: the shards of a run add at once. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -256,7 +258,9 @@ export class OutboxPublisher {
       const mine = expired ? await takeOver(this.deps, inst, { now, today, owner }) : inst;
       if (!mine) continue;
       this.summary.leftToOthers += mine.outbox.filter((e) => e.leaseOwner !== owner).length;
-      const held = mine.outbox.filter((e) => e.leaseOwner === owner);
+      // (An item read again later in the run, e.g. in today's partition after an earlier day's, may
+      // still show entries this run has sent since: those are not sent again.)
+      const held = mine.outbox.filter((e) => e.leaseOwner === owner && !this.settled.has(e.id));
       if (held.length === 0) continue;
       const holder = keyOf(mine);
       this.holders.set(holder, { inst: mine, queued: 0, sent: new Set() });
@@ -280,7 +284,8 @@ export class OutboxPublisher {
     }
   }
 
-  private async send(all: boolean): Promise<void> {
+  /** Sends the batches ready now; false when there were none. */
+  private async send(all: boolean): Promise<boolean> {
     const ready = (queue: unknown[]) => queue.length >= BATCH_SIZE || (all && queue.length > 0);
     // Every batch ready now goes out at once, `jobs.concurrency` calls in flight, then one round of removals.
     const calls: (() => Promise<void>)[] = [];
@@ -292,9 +297,10 @@ export class OutboxPublisher {
       const batch = this.events.splice(0, BATCH_SIZE);
       calls.push(() => this.deliver(batch, (items) => this.deps.publisher.publish(items)));
     }
-    if (calls.length === 0) return;
+    if (calls.length === 0) return false;
     await mapLimit(calls, this.deps.config.jobs.concurrency, (call) => call());
     await this.removeDelivered();
+    return true;
   }
 
   private async deliver<T extends OutboundMessage | DomainEvent>(
@@ -340,6 +346,7 @@ export class OutboxPublisher {
     const entry = this.entries.get(entryId);
     if (!entry || --entry.queued > 0) return; // (no entry: another part of it failed)
     this.entries.delete(entryId);
+    this.settled.add(entryId);
     const notifications = distinctNotifications(entry.messages);
     this.summary.notificationsPublished += notifications.size;
     countBy(METRIC.notificationsSent, 'kind', [...notifications.values()]);
@@ -348,6 +355,7 @@ export class OutboxPublisher {
   /** An entry with a part that failed stays on its item; its parts still queued wait for a later run. */
   private fail(entryId: string, holder: Holder): void {
     this.entries.delete(entryId);
+    this.settled.add(entryId);
     this.summary.failed++;
     holder.queued--; // the failed part
     const drop = <T>(queue: Queued<T>[]) =>
