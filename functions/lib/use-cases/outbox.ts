@@ -236,9 +236,19 @@ export class OutboxPublisher {
     return next;
   }
 
+  /** A send waiting behind the one in progress: later adds join it instead of queueing their own. */
+  private nextSend: Promise<boolean> | null = null;
+
   /** Takes the entries of `installments` this run holds (or takes over), and sends every full batch. */
-  add(installments: Installment[]): Promise<void> {
-    return this.serially(() => this.addNow(installments));
+  async add(installments: Installment[]): Promise<void> {
+    await this.take(installments);
+    if (!this.nextSend) {
+      this.nextSend = this.serially(() => {
+        this.nextSend = null;
+        return this.send(false);
+      });
+    }
+    await this.nextSend;
   }
 
   /** Sends what is left (the partial batches) and removes what was delivered. */
@@ -249,7 +259,7 @@ export class OutboxPublisher {
     });
   }
 
-  private async addNow(installments: Installment[]): Promise<void> {
+  private async take(installments: Installment[]): Promise<void> {
     const { owner, today } = this.ctx;
     const now = this.deps.clock();
     for (const inst of installments) {
@@ -266,7 +276,6 @@ export class OutboxPublisher {
       this.holders.set(holder, { inst: mine, queued: 0, sent: new Set() });
       for (const entry of held) this.queue(holder, entry);
     }
-    await this.send(false);
   }
 
   private queue(holder: string, entry: OutboxEntry): void {
