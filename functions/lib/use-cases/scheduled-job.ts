@@ -17,6 +17,7 @@ import type { Job } from '../../../shared/table-layout';
 import { METRIC } from '../../../shared/telemetry-names';
 import type { AuditEntry } from '../audit';
 import { mapLimit } from '../concurrency';
+import { CorruptItemError } from '../ports';
 import { count, logger } from '../telemetry';
 import type { Deps } from './deps';
 import {
@@ -243,6 +244,20 @@ async function processGroups(
   await outbox.add(results.flatMap((r) => r.saved));
 }
 
+/** The borrower of a group, or why its installments are skipped (a missing or corrupt profile). */
+async function readBorrower(
+  deps: Deps,
+  borrowerId: string,
+): Promise<{ ok: true; borrower: Borrower } | { ok: false; problem: string; key?: unknown }> {
+  try {
+    const borrower = await deps.borrowers.getBorrower(borrowerId);
+    return borrower ? { ok: true, borrower } : { ok: false, problem: 'missing' };
+  } catch (error) {
+    if (!(error instanceof CorruptItemError)) throw error;
+    return { ok: false, problem: `corrupt (${error.problem})`, key: error.key };
+  }
+}
+
 /**
  * Applies the job to one borrower's installments. A change that loses to a concurrent write is
  * planned again for the whole group from fresh reads (cap reservations are idempotent per occurrence).
@@ -255,11 +270,12 @@ async function processGroup(
   summary: WorkSummary,
 ): Promise<{ audit: AuditEntry[]; saved: Installment[] }> {
   const borrowerId = group[0]?.borrowerId as string;
-  const borrower = await deps.borrowers.getBorrower(borrowerId);
-  if (!borrower) {
+  const borrower = await readBorrower(deps, borrowerId);
+  if (!borrower.ok) {
     summary.corrupt += group.length;
     count(METRIC.corruptItems, group.length);
-    logger.warn('skipped installments whose borrower is missing', {
+    logger.warn(`skipped installments whose borrower is ${borrower.problem}`, {
+      borrowerKey: borrower.key,
       keys: group.map((i) => ({ loanId: i.loanId, seq: i.seq })),
     });
     return { audit: [], saved: [] };
@@ -268,7 +284,7 @@ async function processGroup(
   const saved: Installment[] = [];
   let pending = group;
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
-    const changes = await PLANNERS[job](deps, borrower, pending, ctx);
+    const changes = await PLANNERS[job](deps, borrower.borrower, pending, ctx);
     const retry: Installment[] = [];
     for (const [index, before] of pending.entries()) {
       const change = changes[index];
