@@ -150,6 +150,7 @@ export interface FaultCounts {
 
 interface Invocation {
   kind: string;
+  serial: number;
   calls: number;
   /** Die after this call (1-based), if armed. */
   crashAfter: number | null;
@@ -181,6 +182,7 @@ export class FaultInjector {
   private readonly meanCalls = new Map<string, { total: number; runs: number }>();
   private suspended = 0;
   private invocationSerial = 0;
+  private inFlight = false;
 
   constructor(readonly plan: FaultPlan) {
     this.random = prng(plan.seed);
@@ -249,6 +251,7 @@ export class FaultInjector {
     const armed = this.plan.crash > 0 && this.random() < this.plan.crash;
     const invocation: Invocation = {
       kind,
+      serial: this.invocationSerial,
       calls: 0,
       crashAfter: armed ? 1 + Math.floor(this.random() * Math.max(1, expected)) : null,
       crashed: false,
@@ -256,11 +259,13 @@ export class FaultInjector {
     if (armed) stats.armed++;
     let value: T | undefined;
     let failure: unknown;
+    this.inFlight = true;
     try {
       value = await this.context.run(invocation, fn);
     } catch (error) {
       failure = error;
     }
+    this.inFlight = false;
     // Armed beyond its last call: it dies after that call, before it answers.
     if (invocation.crashAfter !== null) invocation.crashed = true;
     const inspect = this.afterInvocation;
@@ -278,6 +283,19 @@ export class FaultInjector {
   /** The number of the invocation running or last run (1-based; 0 before the first). */
   get serial(): number {
     return this.invocationSerial;
+  }
+
+  /**
+   * The number of the invocation whose async context this is (a call still in flight after its
+   * invocation ended included); 0 outside invocations.
+   */
+  currentSerial(): number {
+    return this.context.getStore()?.serial ?? 0;
+  }
+
+  /** True while the invocation numbered `serial` runs. */
+  running(serial: number): boolean {
+    return serial === this.invocationSerial && this.inFlight;
   }
 
   /** Runs `fn` with no fault and no crash (reading the store to account for a crash, say). */
@@ -462,7 +480,7 @@ export function formatFaultReport(
   redrives?: {
     dispatchRetries: number;
     redelivered: { intake: number; work: number };
-    dlqRedriven: { intake: number; work: number };
+    dlqRedriven: { intake: number; work: number; schedules: number };
     deadForGood: { intake: number; work: number };
   },
 ): string[] {
@@ -488,7 +506,7 @@ export function formatFaultReport(
   );
   if (redrives) {
     lines.push(
-      `  re-driven: dispatch retries ${redrives.dispatchRetries}; SQS redeliveries work ${redrives.redelivered.work}, intake ${redrives.redelivered.intake}; DLQ redriven work ${redrives.dlqRedriven.work}, intake ${redrives.dlqRedriven.intake}; dead for good work ${redrives.deadForGood.work}, intake ${redrives.deadForGood.intake}`,
+      `  re-driven: dispatch retries ${redrives.dispatchRetries}; SQS redeliveries work ${redrives.redelivered.work}, intake ${redrives.redelivered.intake}; DLQ redriven work ${redrives.dlqRedriven.work}, intake ${redrives.dlqRedriven.intake}, dispatch ${redrives.dlqRedriven.schedules}; dead for good work ${redrives.deadForGood.work}, intake ${redrives.deadForGood.intake}`,
     );
   }
   return lines;

@@ -54,6 +54,8 @@ interface Observed {
   explained: Map<string, number>;
   /** Per key: the invocations that delivered it and what explained a repeat (for the report's traces). */
   history: Map<string, string[]>;
+  /** Deliveries by a call still in flight when its invocation had ended (work going on after a crash). */
+  lateDeliveries: number;
   /** Per invocation: its kind, the faults injected in it (non-DynamoDB read faults), how it ended. */
   invocations: Map<number, string[]>;
   wallMs: number;
@@ -79,6 +81,8 @@ export interface SoakReport {
     atLeastOnceRepeats: { messages: number; events: number };
     /** Repeats nothing injected explains: the system sent an occurrence twice. */
     duplicates: string[];
+    /** Deliveries made by a call still in flight after its invocation had ended. */
+    lateDeliveries: number;
     /** For each duplicate: which invocations delivered it, what they met, how they ended. */
     traces: string[];
   };
@@ -151,6 +155,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         events: faultedRepeats.explained - explainedMessages,
       },
       duplicates: faultedRepeats.unexplained,
+      lateDeliveries: faulted.lateDeliveries,
       traces: [...new Set(faultedRepeats.unexplained)].map((key) => trace(faulted, key)),
     },
     notifications,
@@ -171,7 +176,7 @@ async function observe(
   injector?: FaultInjector,
 ): Promise<Observed> {
   const began = performance.now();
-  const observed: Omit<Observed, 'wallMs' | 'redrives'> = {
+  const observed: Omit<Observed, 'wallMs' | 'redrives' | 'lateDeliveries'> = {
     messages: new Map(),
     events: new Map(),
     finals: new Map(),
@@ -183,12 +188,20 @@ async function observe(
     (map as Map<unknown, string[]>).set(key, [...((map as Map<unknown, string[]>).get(key) ?? []), line]);
   /** Deliveries of the invocation running now: what a crash may leave on the items. */
   let current: { serial: number; deliveries: Delivery[] } = { serial: -1, deliveries: [] };
+  let lateDeliveries = 0;
   const onDelivery = (d: Delivery) => {
     const key = d.kind === 'message' ? messageKey(d.body) : eventKey(d.detailType, d.detail);
     bump(d.kind === 'message' ? observed.messages : observed.events, key);
     if (!injector) return;
-    note(observed.history, key as never, `delivered by #${injector.serial}`);
-    if (current.serial !== injector.serial) current = { serial: injector.serial, deliveries: [] };
+    // The invocation whose call delivered it (its async context), even if it ended meanwhile.
+    const serial = injector.currentSerial();
+    note(observed.history, key as never, `delivered by #${serial}`);
+    if (!injector.running(serial)) {
+      lateDeliveries++;
+      note(observed.history, key as never, `  (#${serial} had ended: a call still in flight)`);
+      return;
+    }
+    if (current.serial !== serial) current = { serial, deliveries: [] };
     current.deliveries.push(d);
   };
   const onRecord = (record: TimelineRecord) => {
@@ -225,7 +238,7 @@ async function observe(
     onDelivery,
     ...(injector ? { faults: injector } : {}),
   });
-  return { ...observed, redrives, wallMs: performance.now() - began };
+  return { ...observed, redrives, lateDeliveries, wallMs: performance.now() - began };
 }
 
 /** A duplicate's history: its deliveries and explanations, and what each invocation involved met. */
@@ -333,7 +346,7 @@ export function formatSoakReport(r: SoakReport): string[] {
       .join(', ')}`,
     `  absorbed by the SDK's retries: ${inj.counts.absorbedBySdkRetry} calls; failed after them: ${inj.counts.surfaced}; batch entries answered failed: ${inj.counts.entriesFailed}`,
     `Invocations crashed: ${died} of ${runs} (${crashes.map(([k, v]) => `${k} ${v.crashed}/${v.runs}`).join(', ')})`,
-    `Re-drives: dispatch retries ${rd.dispatchRetries}; SQS redeliveries ${rd.redelivered.work} work items, ${rd.redelivered.intake} intake events; DLQ redriven ${rd.dlqRedriven.work} work items, ${rd.dlqRedriven.intake} intake events; dead for good ${rd.deadForGood.work} work items, ${rd.deadForGood.intake} intake events`,
+    `Re-drives: dispatch retries ${rd.dispatchRetries}; SQS redeliveries ${rd.redelivered.work} work items, ${rd.redelivered.intake} intake events; DLQ redriven ${rd.dlqRedriven.work} work items, ${rd.dlqRedriven.intake} intake events, ${rd.dlqRedriven.schedules} dispatches; dead for good ${rd.deadForGood.work} work items, ${rd.deadForGood.intake} intake events`,
     '',
     'Compared (clean vs faulted):',
     cmp('notification occurrences (loanId, seq, kind, occurrence, channels)', r.notifications),
@@ -347,6 +360,7 @@ export function formatSoakReport(r: SoakReport): string[] {
     ...sample('mismatched', r.finals.mismatched),
     `Duplicates (an occurrence sent again with no injected fault to explain it): ${r.faulted.duplicates.length} (clean run: ${r.clean.duplicates})`,
     ...sample('duplicates', r.faulted.duplicates),
+    `Deliveries by a call still in flight after its invocation ended: ${r.faulted.lateDeliveries}`,
     ...r.faulted.traces.slice(0, 5).map((t) => `    ${t.replaceAll('\n', '\n    ')}`),
     `At-least-once repeats (consumer-visible, explained: a timeout after the publish took effect, or an invocation that died or failed between publish and removal): ${r.faulted.atLeastOnceRepeats.messages} messages, ${r.faulted.atLeastOnceRepeats.events} events`,
     '',

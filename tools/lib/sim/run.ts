@@ -67,7 +67,7 @@ export interface Redrives {
   /** SQS records delivered again after a failure or a crashed invocation. */
   redelivered: { intake: number; work: number };
   /** Records dead-lettered after the queue's maxReceiveCount, then redriven (the runbook's action, up to 5 times). */
-  dlqRedriven: { intake: number; work: number };
+  dlqRedriven: { intake: number; work: number; schedules: number };
   /** Records still dead-lettered after the redrives. */
   deadForGood: { intake: number; work: number };
 }
@@ -211,7 +211,7 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
   const redrives: Redrives = {
     dispatchRetries: 0,
     redelivered: { intake: 0, work: 0 },
-    dlqRedriven: { intake: 0, work: 0 },
+    dlqRedriven: { intake: 0, work: 0, schedules: 0 },
     deadForGood: { intake: 0, work: 0 },
   };
   /** A redelivery comes after the queue's visibility timeout: the lease clock runs ahead by it. */
@@ -419,15 +419,18 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
         case 'job': {
           summary.counters.steps.jobRuns++;
           const input = { job: step.job, scheduledTime: utc(step.at) };
-          // With faults, a dispatch that died or failed is retried by Scheduler.
-          for (let attempt = 0; ; attempt++) {
+          // With faults, a dispatch that died or failed is retried by Scheduler, then dead-lettered
+          // and invoked again by hand (the runbook), up to DLQ_REDRIVES times.
+          const attempts = (DISPATCH_RETRIES + 1) * (DLQ_REDRIVES + 1);
+          for (let attempt = 1; ; attempt++) {
             try {
               if (!(await invoke('dispatch', () => handlers.dispatch(input, context()))).crashed) return;
             } catch (error) {
-              if (!faults || attempt >= DISPATCH_RETRIES) throw error;
+              if (!faults || attempt >= attempts) throw error;
             }
-            if (attempt >= DISPATCH_RETRIES) throw new Error(`dispatch of ${step.job} died every retry`);
-            redrives.dispatchRetries++;
+            if (attempt >= attempts) throw new Error(`dispatch of ${step.job} died every retry`);
+            if (attempt % (DISPATCH_RETRIES + 1) === 0) redrives.dlqRedriven.schedules++;
+            else redrives.dispatchRetries++;
           }
         }
         case 'event': {
