@@ -55,7 +55,7 @@ export interface BenchOptions {
 export const DEFAULTS = {
   installments: 200_000,
   /** Without `--installments`, `--growth` and `--latency-ms` start from a smaller book (see docs/scale.md). */
-  installmentsWithGrowthOrLatency: 20_000,
+  installmentsWithGrowth: 20_000,
   rssDueItems: [10_000, 100_000],
   rssDueFraction: 0.5,
   day: '2027-03-15',
