@@ -9,11 +9,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseIntakeBody } from '../../functions/lib/intake-events';
 import { borrowerKey, installmentKey, jobPartitionKey, jobSortKey, shardOf } from '../../functions/lib/keys';
 import { getRuntime } from '../../functions/lib/runtime';
-import { logger, metrics } from '../../functions/lib/telemetry';
+import { metrics } from '../../functions/lib/telemetry';
 import { runWorkItem } from '../../functions/lib/use-cases/scheduled-job';
 import { JOB_INDEXES } from '../../shared/table-layout';
 import { METRIC } from '../../shared/telemetry-names';
 import { borrower, type Harness, inst, lambdaContext, startHarness } from '../functions/harness';
+import { captureLogs } from '../support/logs';
 
 /** Counts the metrics the handlers emit (Powertools metrics are disabled in tests). */
 function captureMetrics() {
@@ -35,32 +36,6 @@ function captureMetrics() {
     return metrics;
   });
   return counted;
-}
-
-/** Log lines written while `fn` runs (the logger at WARN), on stdout and stderr. */
-async function captureLogs(fn: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const streams = [process.stdout, process.stderr];
-  const writes = streams.map((stream) => stream.write);
-  for (const stream of streams) {
-    stream.write = ((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof stream.write;
-  }
-  logger.setLogLevel('WARN');
-  // Powertools puts the level back to the environment's at every warm invocation: not while we listen.
-  const refresh = vi.spyOn(logger, 'refreshSampleRateCalculation').mockImplementation(() => undefined);
-  try {
-    await fn();
-  } finally {
-    streams.forEach((stream, i) => {
-      stream.write = writes[i] as typeof stream.write;
-    });
-    refresh.mockRestore();
-    logger.setLogLevel('SILENT');
-  }
-  return lines;
 }
 
 const envelope = (detailType: string, detail: unknown) =>
@@ -143,7 +118,7 @@ describe('bad input', () => {
     const intake = (await import('../../functions/intake')).handler;
     // Act
     let result: { batchItemFailures: { itemIdentifier: string }[] } | undefined;
-    const logs = await captureLogs(async () => {
+    const logs = await captureLogs('WARN', async () => {
       result = await intake(sqsEvent(bodies), lambdaContext());
     });
     // Assess: the eight bad records, and only they, go back to SQS (then the DLQ)

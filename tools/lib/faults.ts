@@ -19,6 +19,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfiguredRetryStrategy, getRetryPlugin } from '@smithy/core/retry';
+import { seededRandom } from './portfolio';
 
 export const SERVICES = ['dynamodb', 'sns', 'eventbridge', 'sqs'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -111,18 +112,6 @@ export class InjectedCrashError extends Error {
   override name = 'InjectedCrashError';
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One injected fault, as the hooks see it. `input` is the command input as sent (may hold personal data). */
 export interface InjectedFault {
   service: Service;
@@ -185,7 +174,7 @@ export class FaultInjector {
   private inFlight = false;
 
   constructor(readonly plan: FaultPlan) {
-    this.random = prng(plan.seed);
+    this.random = seededRandom(plan.seed);
     const perKind = () => Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
     this.counts = {
       calls: { dynamodb: 0, sns: 0, eventbridge: 0, sqs: 0 },
