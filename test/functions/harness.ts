@@ -134,24 +134,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}) {
     intake: (await import('../../functions/intake')).handler,
   };
   let messageId = 0;
-  const sqsEvent = (bodies: string[]): SQSEvent => ({
-    Records: bodies.map((body) => ({
-      messageId: `msg-${++messageId}`,
-      receiptHandle: 'r',
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-east-1:123456789012:q',
-      awsRegion: 'ap-east-1',
-    })),
-  });
+  const nextIds = (n: number) => Array.from({ length: n }, () => `msg-${++messageId}`);
 
   return {
     config,
@@ -197,7 +180,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}) {
       const url = QUEUES[job];
       while ((queued[url]?.length ?? 0) > 0) {
         const body = queued[url]?.shift() as string;
-        results.push(await handlers[job](sqsEvent([body]), lambdaContext(opts.remainingMs)));
+        results.push(await handlers[job](sqsEvent([body], nextIds(1)), lambdaContext(opts.remainingMs)));
       }
       return results;
     },
@@ -207,7 +190,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}) {
       return bodies;
     },
     async runWorker(job: Job, bodies: string[], remainingMs?: number) {
-      return handlers[job](sqsEvent(bodies), lambdaContext(remainingMs));
+      return handlers[job](sqsEvent(bodies, nextIds(bodies.length)), lambdaContext(remainingMs));
     },
     /** Delivers an intake event as the EventBridge rule -> SQS -> intake path would. */
     async deliver(detailType: string, detail: Record<string, unknown>) {
@@ -219,10 +202,10 @@ export async function startHarness(overrides: Record<string, unknown> = {}) {
         time: '2026-12-01T00:00:00Z',
         detail,
       });
-      return handlers.intake(sqsEvent([body]), lambdaContext());
+      return handlers.intake(sqsEvent([body], nextIds(1)), lambdaContext());
     },
     async deliverRaw(body: string) {
-      return handlers.intake(sqsEvent([body]), lambdaContext());
+      return handlers.intake(sqsEvent([body], nextIds(1)), lambdaContext());
     },
     async installment(loanId: string, seq: string): Promise<Installment | null> {
       return getRuntime().deps.installments.getInstallment(loanId, seq);
@@ -257,3 +240,25 @@ export const inst = (loanId: string, borrowerId: string, dueDate = '2026-12-10')
   principal: 100_000,
   interest: 1_000,
 });
+
+/** An SQS event of `bodies` as Lambda's event source hands them over (ids `m0`, `m1`, ... unless given). */
+export function sqsEvent(bodies: string[], ids = bodies.map((_, i) => `m${i}`)): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: ids[i] as string,
+      receiptHandle: `r-${ids[i]}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'test',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:ap-east-1:123456789012:q',
+      awsRegion: 'ap-east-1',
+    })),
+  };
+}

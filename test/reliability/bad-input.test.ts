@@ -3,7 +3,6 @@
  * and never apply in part; corrupt stored items are skipped and counted.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseIntakeBody } from '../../functions/lib/intake-events';
@@ -13,7 +12,7 @@ import { metrics } from '../../functions/lib/telemetry';
 import { runWorkItem } from '../../functions/lib/use-cases/scheduled-job';
 import { JOB_INDEXES } from '../../shared/table-layout';
 import { METRIC } from '../../shared/telemetry-names';
-import { borrower, type Harness, inst, lambdaContext, startHarness } from '../functions/harness';
+import { borrower, type Harness, inst, lambdaContext, sqsEvent, startHarness } from '../functions/harness';
 import { captureLogs } from '../support/logs';
 
 /** Counts the metrics the handlers emit (Powertools metrics are disabled in tests). */
@@ -40,27 +39,6 @@ function captureMetrics() {
 
 const envelope = (detailType: string, detail: unknown) =>
   JSON.stringify({ 'detail-type': detailType, detail });
-
-function sqsEvent(bodies: string[]): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `m${i}`,
-      receiptHandle: `r${i}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 't',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-east-1:123456789012:intake',
-      awsRegion: 'ap-east-1',
-    })),
-  };
-}
 
 const payment = (
   loanId: string,

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getRuntime } from '../../functions/lib/runtime';
 import { penaltyToDate } from '../../shared/rules/derive';
 import { finalRecord } from '../../tools/lib/sim/timeline';
-import { borrower, type Harness, inst, lambdaContext, startHarness } from '../functions/harness';
+import { borrower, type Harness, inst, lambdaContext, sqsEvent, startHarness } from '../functions/harness';
 
 type Input = { Item?: Record<string, unknown>; ConditionExpression?: string };
 
@@ -213,24 +213,8 @@ describe('races', () => {
       },
     });
     const intake = (await import('../../functions/intake')).handler;
-    const record = (id: string) => ({
-      messageId: id,
-      receiptHandle: id,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 't',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-east-1:123456789012:q',
-      awsRegion: 'ap-east-1',
-    });
     // Act
-    const result = await intake({ Records: [record('m1'), record('m2')] }, lambdaContext());
+    const result = await intake(sqsEvent([body, body], ['m1', 'm2']), lambdaContext());
     // Assess
     const stored = await h.installment('L1', '1');
     expect(result.batchItemFailures).toEqual([]);
