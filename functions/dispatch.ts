@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { JOBS } from '../shared/table-layout';
 import { METRIC } from '../shared/telemetry-names';
-import { withPowertools } from './lib/middleware';
-import { getRuntime } from './lib/runtime';
-import { count, logger } from './lib/telemetry';
-import { dispatchJob } from './lib/use-cases/dispatch';
+import { dispatchJob } from './use-cases/dispatch';
+import { withPowertools } from './wiring/middleware';
+import { getRuntime } from './wiring/runtime';
+import { count, logger } from './wiring/telemetry';
 
 const scheduleInput = z.object({
   job: z.enum(JOBS),

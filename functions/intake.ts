@@ -7,12 +7,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC } from '../shared/telemetry-names';
-import { parseIntakeBody } from './lib/intake-events';
-import { withPowertools } from './lib/middleware';
-import { CorruptItemError } from './lib/ports';
-import { getRuntime } from './lib/runtime';
-import { count, logger } from './lib/telemetry';
-import { takeIn } from './lib/use-cases/intake';
+import { CorruptItemError } from './ports';
+import { parseIntakeBody } from './schemas/intake-events';
+import { takeIn } from './use-cases/intake';
+import { withPowertools } from './wiring/middleware';
+import { getRuntime } from './wiring/runtime';
+import { count, logger } from './wiring/telemetry';
 
 export class IntakeRejectedError extends Error {
   override name = 'IntakeRejectedError';

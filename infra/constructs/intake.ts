@@ -3,7 +3,7 @@
  * payment side and the lender app reach the intake function through a rule and a queue (with its
  * DLQ), so a burst or an outage of the function loses nothing.
  *
- * Expected event (EventBridge envelope; `detail` as in functions/lib/intake-events.ts):
+ * Expected event (EventBridge envelope; `detail` as in functions/schemas/intake-events.ts):
  *   { "source": "lender.payments", "detail-type": "DebitAttemptCompleted",
  *     "detail": { "loanId", "seq", "attemptId", "outcome": "SUCCEEDED"|"FAILED", "reason"?, "amount"?, "attemptedAt" } }
  *   { "source": "lender.payments", "detail-type": "RepaymentReceived",
@@ -31,7 +31,7 @@ export const INTAKE_DETAIL_TYPES = [
 ] as const;
 
 const INTAKE_TIMEOUT = Duration.seconds(30);
-/** How long an outbox entry stays leased to the delivery that wrote it (functions/lib/use-cases/outbox.ts). */
+/** How long an outbox entry stays leased to the delivery that wrote it (functions/use-cases/outbox.ts). */
 const OUTBOX_LEASE = Duration.minutes(5);
 /**
  * At least 6x the timeout (AWS's guidance), and longer than the outbox lease: a delivery that died

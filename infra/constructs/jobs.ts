@@ -14,7 +14,7 @@ import { JOB_INDEXES, JOBS, type Job } from '../../shared/table-layout';
 import { QueueWithDlq } from './secure-queue';
 import { SentinelFunction, type TableAction } from './sentinel-function';
 
-/** Per job: its handler file and the queue-URL variable `functions/lib/env.ts` reads for it. */
+/** Per job: its handler file and the queue-URL variable `functions/wiring/env.ts` reads for it. */
 export const JOB_WIRING: Record<Job, { handlerFile: string; queueEnv: string; title: string }> = {
   aging: { handlerFile: 'aging', queueEnv: 'AGING_QUEUE_URL', title: 'Aging' },
   reminders: { handlerFile: 'reminders', queueEnv: 'REMINDERS_QUEUE_URL', title: 'Reminders' },
@@ -22,7 +22,7 @@ export const JOB_WIRING: Record<Job, { handlerFile: string; queueEnv: string; ti
 };
 
 /**
- * A worker hands its shard back 60 s before its timeout (functions/lib/job-worker.ts), so the
+ * A worker hands its shard back 60 s before its timeout (functions/wiring/job-worker.ts), so the
  * timeout must leave real work time before that.
  */
 export const WORKER_TIMEOUT = Duration.minutes(5);
@@ -92,7 +92,7 @@ export class Jobs extends Construct {
         .grantPutEvents(props.eventBus)
         /*
          * Aging sends no message of its own, but every worker flushes outbox entries it takes over
-         * from a run that died (functions/lib/use-cases/outbox.ts), and those may hold reminders.
+         * from a run that died (functions/use-cases/outbox.ts), and those may hold reminders.
          */
         .grantPublish(props.notificationsTopic, props.notificationsKey)
         // Continuations go back on its own queue: the variable the worker reads, and WORK_QUEUE_URL.

@@ -5,8 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TTL_ATTRIBUTE } from '../../functions/lib/table-definition';
-import { JOB_INDEXES, JOBS, TABLE_KEYS } from '../../shared/table-layout';
+import { JOB_INDEXES, JOBS, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/table-layout';
 
 export class Storage extends Construct {
   readonly table: Table;

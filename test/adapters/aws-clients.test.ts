@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClients, getClients, setClientFactory } from '../../functions/lib/aws-clients';
+import { createClients, getClients, setClientFactory } from '../../functions/wiring/aws-clients';
 
 afterEach(() => setClientFactory(undefined));
 

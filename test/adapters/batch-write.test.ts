@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../functions/lib/aws-clients';
-import { DynamoInstallmentStore, StoreStats } from '../../functions/lib/dynamo-store';
+import { DynamoInstallmentStore, StoreStats } from '../../functions/adapters/dynamodb';
+import { createDocumentClient } from '../../functions/wiring/aws-clients';
 import { anInstallment, NO_DATES } from './fixtures';
 
 const doc = createDocumentClient(new DynamoDBClient({}));

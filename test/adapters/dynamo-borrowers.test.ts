@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoBorrowerStore } from '../../functions/lib/dynamo-store';
-import { borrowerKey } from '../../functions/lib/keys';
-import { CorruptItemError } from '../../functions/lib/ports';
+import { DynamoBorrowerStore } from '../../functions/adapters/dynamodb';
+import { borrowerKey } from '../../functions/adapters/dynamodb/keys';
+import { CorruptItemError } from '../../functions/ports';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../support/dynalite';
 import { aBorrower, uniqueId } from './fixtures';
 

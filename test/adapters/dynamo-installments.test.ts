@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoInstallmentStore, StoreStats } from '../../functions/lib/dynamo-store';
-import { installmentKey, jobPartitionKey, shardOf } from '../../functions/lib/keys';
-import { CorruptItemError, type DueEntry, type NextActionDates } from '../../functions/lib/ports';
+import { DynamoInstallmentStore, StoreStats } from '../../functions/adapters/dynamodb';
+import { installmentKey, jobPartitionKey, shardOf } from '../../functions/adapters/dynamodb/keys';
+import { CorruptItemError, type DueEntry, type NextActionDates } from '../../functions/ports';
 import type { Installment } from '../../shared/rules/types';
 import type { Job } from '../../shared/table-layout';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../support/dynalite';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCapStore, DynamoClaimStore, StoreStats } from '../../functions/lib/dynamo-store';
-import type { OccurrenceKey } from '../../functions/lib/ports';
+import { DynamoCapStore, DynamoClaimStore, StoreStats } from '../../functions/adapters/dynamodb';
+import type { OccurrenceKey } from '../../functions/ports';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../support/dynalite';
 import { uniqueId } from './fixtures';
 

@@ -20,9 +20,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../functions/lib/aws-clients';
-import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../../functions/lib/embedded-dynamo';
+import { createDocumentClient } from '../../functions/wiring/aws-clients';
 import { JOB_INDEXES } from '../../shared/table-layout';
+import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../../tools/local-aws/embedded-dynamo';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../support/dynalite';
 import { uniqueId } from './fixtures';
 

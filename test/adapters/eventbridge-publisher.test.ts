@@ -1,8 +1,8 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EventBridgePublisher } from '../../functions/lib/eventbridge-publisher';
-import { PublishError } from '../../functions/lib/ports';
+import { EventBridgePublisher } from '../../functions/adapters/eventbridge/publisher';
+import { PublishError } from '../../functions/ports';
 import type { DomainEvent } from '../../shared/rules/types';
 
 const BUS = 'repayment-sentinel-bus';

@@ -8,7 +8,7 @@ import {
   jobPartitionKey,
   jobSortKey,
   shardOf,
-} from '../../functions/lib/keys';
+} from '../../functions/adapters/dynamodb/keys';
 
 describe('keys', () => {
   it('builds the documented key formats', () => {

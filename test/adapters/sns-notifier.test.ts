@@ -1,8 +1,8 @@
 import { PublishBatchCommand, type PublishBatchCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PublishError } from '../../functions/lib/ports';
-import { NOTIFICATION_SCHEMA, SnsNotifier } from '../../functions/lib/sns-notifier';
+import { NOTIFICATION_SCHEMA, SnsNotifier } from '../../functions/adapters/sns/notifier';
+import { PublishError } from '../../functions/ports';
 import type { OutboundMessage } from '../../shared/rules/types';
 
 const TOPIC = 'arn:aws:sns:ap-east-1:123456789012:notifications';

@@ -1,8 +1,8 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PublishError } from '../../functions/lib/ports';
-import { SqsWorkQueue } from '../../functions/lib/work-queue';
+import { SqsWorkQueue } from '../../functions/adapters/sqs/work-queue';
+import { PublishError } from '../../functions/ports';
 
 const URL = 'https://sqs.ap-east-1.amazonaws.com/123456789012/aging';
 const sqs = new SQSClient({});

@@ -1,6 +1,6 @@
 /** System-wide promises of the functions: no Scan, no personal data in logs. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/lib/telemetry';
+import { logger } from '../../functions/wiring/telemetry';
 import { addDays } from '../../shared/rules/calendar';
 import { borrower, type Harness, startHarness } from './harness';
 

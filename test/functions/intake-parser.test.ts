@@ -1,7 +1,7 @@
 /** Every intake parser answers every input: accepted as valid, or rejected with a reason; never a throw. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIntakeBody, parseIntakeEnvelope } from '../../functions/lib/intake-events';
+import { parseIntakeBody, parseIntakeEnvelope } from '../../functions/schemas/intake-events';
 
 const DETAIL_TYPES = [
   'DebitAttemptCompleted',

@@ -102,10 +102,8 @@ describe('OutboxPublisher', () => {
     h = await startHarness();
     await h.load([borrower('b1', 760)], [inst('L1', 'b1')]);
     h.setClock('2026-12-09T01:00:00.000Z');
-    const { getRuntime } = await import('../../functions/lib/runtime');
-    const { commitChange, newLeaseOwner, OutboxPublisher } = await import(
-      '../../functions/lib/use-cases/outbox'
-    );
+    const { getRuntime } = await import('../../functions/wiring/runtime');
+    const { commitChange, newLeaseOwner, OutboxPublisher } = await import('../../functions/use-cases/outbox');
     const deps = getRuntime().deps;
     const before = await h.installment('L1', '1');
     if (!before) throw new Error('not loaded');

@@ -5,11 +5,17 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseIntakeBody } from '../../functions/lib/intake-events';
-import { borrowerKey, installmentKey, jobPartitionKey, jobSortKey, shardOf } from '../../functions/lib/keys';
-import { getRuntime } from '../../functions/lib/runtime';
-import { metrics } from '../../functions/lib/telemetry';
-import { runWorkItem } from '../../functions/lib/use-cases/scheduled-job';
+import {
+  borrowerKey,
+  installmentKey,
+  jobPartitionKey,
+  jobSortKey,
+  shardOf,
+} from '../../functions/adapters/dynamodb/keys';
+import { parseIntakeBody } from '../../functions/schemas/intake-events';
+import { runWorkItem } from '../../functions/use-cases/scheduled-job';
+import { getRuntime } from '../../functions/wiring/runtime';
+import { metrics } from '../../functions/wiring/telemetry';
 import { JOB_INDEXES } from '../../shared/table-layout';
 import { METRIC } from '../../shared/telemetry-names';
 import { borrower, type Harness, inst, lambdaContext, sqsEvent, startHarness } from '../functions/harness';

@@ -5,7 +5,7 @@
  * `saveInstallment`, these tests fail.)
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getRuntime } from '../../functions/lib/runtime';
+import { getRuntime } from '../../functions/wiring/runtime';
 import { penaltyToDate } from '../../shared/rules/derive';
 import { finalRecord } from '../../tools/lib/sim/timeline';
 import { borrower, type Harness, inst, lambdaContext, sqsEvent, startHarness } from '../functions/harness';

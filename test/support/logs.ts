@@ -1,7 +1,7 @@
 /** Capture of what the Powertools logger (and anything else) writes while a test step runs. */
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { vi } from 'vitest';
-import { logger } from '../../functions/lib/telemetry';
+import { logger } from '../../functions/wiring/telemetry';
 
 /** The chunks written to stdout and stderr while `fn` runs, the logger at `level` meanwhile. */
 export async function captureLogs(level: LogLevel, fn: () => Promise<unknown>): Promise<string[]> {

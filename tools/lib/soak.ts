@@ -271,7 +271,7 @@ function publishedKeys(fault: InjectedFault): string[] {
  * not removed, so a later run publishes them again (the at-least-once window).
  */
 async function stillHeld(deliveries: Delivery[]): Promise<string[]> {
-  const { getRuntime } = await import('../../functions/lib/runtime');
+  const { getRuntime } = await import('../../functions/wiring/runtime');
   const { deps } = getRuntime();
   const items = new Map<string, Installment | null>();
   const held: string[] = [];

@@ -9,10 +9,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type PublishBatchRequestEntry, SNSClient } from '@aws-sdk/client-sns';
 import { type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../../../functions/lib/aws-clients';
-import { createDocumentClient } from '../../../functions/lib/aws-clients';
-import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../../../functions/lib/embedded-dynamo';
+import type { AwsClients } from '../../../functions/wiring/aws-clients';
+import { createDocumentClient } from '../../../functions/wiring/aws-clients';
 import { JOB_INDEXES, JOBS } from '../../../shared/table-layout';
+import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../../local-aws/embedded-dynamo';
 
 /** Counters of one run (or one job of it). Every field is a plain number, so they add up. */
 export interface Usage {

@@ -16,17 +16,14 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { eventEntry } from '../../../functions/lib/eventbridge-publisher';
-import { borrowerKey, installmentKey, JOB_INDEX_ATTRIBUTES } from '../../../functions/lib/keys';
-import { notificationBody } from '../../../functions/lib/sns-notifier';
-import type { Deps } from '../../../functions/lib/use-cases/deps';
-import { isNoop } from '../../../functions/lib/use-cases/outbox';
-import { planAging } from '../../../functions/lib/use-cases/plan-aging';
-import {
-  planFailedDebitsGroup,
-  planRemindersGroup,
-} from '../../../functions/lib/use-cases/plan-notifications';
-import type { GroupPlanner, JobContext } from '../../../functions/lib/use-cases/scheduled-job';
+import { borrowerKey, installmentKey, JOB_INDEX_ATTRIBUTES } from '../../../functions/adapters/dynamodb/keys';
+import { eventEntry } from '../../../functions/adapters/eventbridge/publisher';
+import { notificationBody } from '../../../functions/adapters/sns/notifier';
+import type { Deps } from '../../../functions/use-cases/deps';
+import { isNoop } from '../../../functions/use-cases/outbox';
+import { planAging } from '../../../functions/use-cases/plan-aging';
+import { planFailedDebitsGroup, planRemindersGroup } from '../../../functions/use-cases/plan-notifications';
+import type { GroupPlanner, JobContext } from '../../../functions/use-cases/scheduled-job';
 import { type Config, configSchema } from '../../../shared/config/schema';
 import { addDays, formatInstant, toInstant } from '../../../shared/rules/calendar';
 import { dpdOn, penaltyToDate } from '../../../shared/rules/derive';

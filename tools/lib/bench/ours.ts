@@ -14,7 +14,7 @@
  * 3. Read the counters of the SDK middlewares: DynamoDB reads, writes and units; SNS, EventBridge calls.
  */
 import type { Context, SQSEvent } from 'aws-lambda';
-import { configureRuntime, getRuntime } from '../../../functions/lib/runtime';
+import { configureRuntime, getRuntime } from '../../../functions/wiring/runtime';
 import { type Config, configSchema } from '../../../shared/config/schema';
 import { addDays, toInstant } from '../../../shared/rules/calendar';
 import { JOBS, type Job } from '../../../shared/table-layout';

@@ -23,19 +23,16 @@
  * (the restore step puts back exactly what a run changed).
  */
 
-import { nextActionDates } from '../../../functions/lib/next-actions';
-import type { NextActionDates } from '../../../functions/lib/ports';
-import type { Deps } from '../../../functions/lib/use-cases/deps';
-import { planAging } from '../../../functions/lib/use-cases/plan-aging';
-import {
-  planFailedDebitsGroup,
-  planRemindersGroup,
-} from '../../../functions/lib/use-cases/plan-notifications';
-import type { GroupPlanner, JobContext } from '../../../functions/lib/use-cases/scheduled-job';
+import type { NextActionDates } from '../../../functions/ports';
+import type { Deps } from '../../../functions/use-cases/deps';
+import { planAging } from '../../../functions/use-cases/plan-aging';
+import { planFailedDebitsGroup, planRemindersGroup } from '../../../functions/use-cases/plan-notifications';
+import type { GroupPlanner, JobContext } from '../../../functions/use-cases/scheduled-job';
 import type { Config } from '../../../shared/config/schema';
 import { addDays, minDate, toInstant } from '../../../shared/rules/calendar';
 import { newInstallment } from '../../../shared/rules/installment';
 import { recordDebitResult } from '../../../shared/rules/lifecycle';
+import { nextActionDates } from '../../../shared/rules/next-actions';
 import {
   type Borrower,
   type DeclineReason,

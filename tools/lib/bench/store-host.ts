@@ -4,7 +4,7 @@
  * theirs alone (the store holds the whole table), and so that the store and the run each have a core.
  * Protocol (IPC): sends `{ endpoint, tableName }` once ready; exits on `'stop'`.
  */
-import { startEmbeddedDynamo } from '../../../functions/lib/embedded-dynamo';
+import { startEmbeddedDynamo } from '../../local-aws/embedded-dynamo';
 
 const db = await startEmbeddedDynamo();
 process.send?.({ endpoint: db.endpoint, tableName: db.tableName });

@@ -8,18 +8,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../../functions/lib/aws-clients';
-import { mapLimit } from '../../../functions/lib/concurrency';
-import { DynamoBorrowerStore, DynamoInstallmentStore } from '../../../functions/lib/dynamo-store';
-import {
-  EMBEDDED_CREDENTIALS,
-  EMBEDDED_REGION,
-  startEmbeddedDynamo,
-} from '../../../functions/lib/embedded-dynamo';
-import type { NextActionDates } from '../../../functions/lib/ports';
+import { DynamoBorrowerStore, DynamoInstallmentStore } from '../../../functions/adapters/dynamodb';
+import type { NextActionDates } from '../../../functions/ports';
+import { mapLimit } from '../../../functions/use-cases/concurrency';
+import { createDocumentClient } from '../../../functions/wiring/aws-clients';
 import type { Config } from '../../../shared/config/schema';
 import type { Borrower, Installment } from '../../../shared/rules/types';
 import type { Job } from '../../../shared/table-layout';
+import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION, startEmbeddedDynamo } from '../../local-aws/embedded-dynamo';
 import type { WrittenKey } from './aws-counting';
 import { BENCH_ENV } from './env';
 import { type BenchPortfolio, type Bundle, borrowerIndexOfBorrower, borrowerIndexOfLoan } from './portfolio';

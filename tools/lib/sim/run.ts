@@ -15,7 +15,7 @@
  */
 import type { PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { Context, SQSEvent } from 'aws-lambda';
-import type { AuditEntry } from '../../../functions/lib/audit';
+import type { AuditEntry } from '../../../functions/ports/audit';
 import { fireTimesBetween } from '../../../shared/config/cron';
 import { daysBetween, formatInstant } from '../../../shared/rules/calendar';
 import type { NewInstallmentInput } from '../../../shared/rules/installment';
@@ -183,10 +183,10 @@ async function runQuietly(prepared: PreparedScenario, opts: RunOptions): Promise
     { setClientFactory },
     { registerPortfolio },
   ] = await Promise.all([
-    import('../../../functions/lib/embedded-dynamo'),
-    import('../../../functions/lib/runtime'),
-    import('../../../functions/lib/aws-clients'),
-    import('../../../functions/lib/use-cases/register'),
+    import('../../local-aws/embedded-dynamo'),
+    import('../../../functions/wiring/runtime'),
+    import('../../../functions/wiring/aws-clients'),
+    import('../../../functions/use-cases/register'),
   ]);
   const { scenario, config } = prepared;
   const timeZone = config.timeZone;

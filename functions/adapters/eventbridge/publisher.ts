@@ -7,10 +7,10 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { DomainEvent } from '../../shared/rules/types';
-import { SERVICE_NAME } from '../../shared/telemetry-names';
-import { type DeliveryOptions, deliverInBatches } from './batch-delivery';
-import type { EventPublisher } from './ports';
+import type { DomainEvent } from '../../../shared/rules/types';
+import { SERVICE_NAME } from '../../../shared/telemetry-names';
+import type { EventPublisher } from '../../ports';
+import { type DeliveryOptions, deliverInBatches } from '../batch-delivery';
 
 export const EVENT_SOURCE = SERVICE_NAME;
 

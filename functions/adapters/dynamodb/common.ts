@@ -5,7 +5,7 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ZodError } from 'zod';
-import { mapLimit } from './concurrency';
+import { mapLimit } from '../../use-cases/concurrency';
 
 /**
  * Usage counters of the stores sharing this object (pass one to several stores to count a whole run).

@@ -16,6 +16,7 @@
  * removed: delivery is at least once, and every message and event carries its occurrence id.
  */
 import { randomUUID } from 'node:crypto';
+import { nextActionDates } from '../../shared/rules/next-actions';
 import type {
   DomainEvent,
   Installment,
@@ -23,13 +24,12 @@ import type {
   OutboundMessage,
   OutboxEntry,
   Transition,
-} from '../../../shared/rules/types';
-import { METRIC } from '../../../shared/telemetry-names';
-import type { AuditEntry } from '../audit';
-import { mapLimit } from '../concurrency';
-import { nextActionDates } from '../next-actions';
+} from '../../shared/rules/types';
+import { METRIC } from '../../shared/telemetry-names';
 import { PublishError } from '../ports';
-import { count, logger } from '../telemetry';
+import type { AuditEntry } from '../ports/audit';
+import { count, logger } from '../wiring/telemetry';
+import { mapLimit } from './concurrency';
 import type { Deps } from './deps';
 
 /** How long an outbox entry is reserved for the run that wrote it. */

@@ -5,7 +5,7 @@
  * handled, the messages to send and the events to emit.
  */
 
-import { splitEmail } from '../../../shared/rules/messages';
+import { splitEmail } from '../../shared/rules/messages';
 import {
   applyDailyCap,
   markNotificationHandled,
@@ -16,16 +16,10 @@ import {
   rankCandidates,
   renderMessages,
   unreachableEvent,
-} from '../../../shared/rules/notifications';
-import { decideRetry, markRetryRequested, retryRequestedEvent } from '../../../shared/rules/retries';
-import type {
-  Borrower,
-  Channel,
-  DomainEvent,
-  Installment,
-  OutboundMessage,
-} from '../../../shared/rules/types';
-import type { AuditEntry } from '../audit';
+} from '../../shared/rules/notifications';
+import { decideRetry, markRetryRequested, retryRequestedEvent } from '../../shared/rules/retries';
+import type { Borrower, Channel, DomainEvent, Installment, OutboundMessage } from '../../shared/rules/types';
+import type { AuditEntry } from '../ports/audit';
 import type { Deps } from './deps';
 import type { Change } from './outbox';
 import type { GroupPlanner, JobContext } from './scheduled-job';

@@ -4,9 +4,9 @@
  * entries are sent again, with backoff, a bounded number of times.
  */
 import { METRIC } from '../../shared/telemetry-names';
-import { mapLimit } from './concurrency';
-import { type FailedEntry, PublishError } from './ports';
-import { count } from './telemetry';
+import { type FailedEntry, PublishError } from '../ports';
+import { mapLimit } from '../use-cases/concurrency';
+import { count } from '../wiring/telemetry';
 
 export interface DeliveryOptions {
   /** Calls per batch, the first included. */

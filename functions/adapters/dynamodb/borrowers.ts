@@ -4,17 +4,17 @@
  * profile, or a profile update racing a report, loses nothing.
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Borrower, borrowerSchema, type LocalDate } from '../../shared/rules/types';
-import { TABLE_KEYS } from '../../shared/table-layout';
+import { type Borrower, borrowerSchema, type LocalDate } from '../../../shared/rules/types';
+import { TABLE_KEYS } from '../../../shared/table-layout';
+import { type BorrowerStore, CorruptItemError } from '../../ports';
 import {
   type BatchWriteOptions,
   batchPut,
   describeProblem,
   isConditionalFailure,
   type StoreStats,
-} from './dynamo-common';
+} from './common';
 import { borrowerKey } from './keys';
-import { type BorrowerStore, CorruptItemError } from './ports';
 
 /** Marks an item holding a profile (an item with only an at-risk record has none yet). */
 const ENTITY = 'Borrower';

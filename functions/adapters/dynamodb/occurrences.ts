@@ -10,12 +10,11 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { LocalDate } from '../../shared/rules/types';
-import { TABLE_KEYS } from '../../shared/table-layout';
-import { isConditionalFailure, type StoreStats } from './dynamo-common';
+import type { LocalDate } from '../../../shared/rules/types';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../../shared/table-layout';
+import type { CapStore, ClaimResult, ClaimStatus, ClaimStore, OccurrenceKey } from '../../ports';
+import { isConditionalFailure, type StoreStats } from './common';
 import { capKey, claimKey } from './keys';
-import type { CapStore, ClaimResult, ClaimStatus, ClaimStore, OccurrenceKey } from './ports';
-import { TTL_ATTRIBUTE } from './table-definition';
 
 const PENDING = 'PENDING';
 /** Claims outlive by far any outbox entry that could ask for them again. */

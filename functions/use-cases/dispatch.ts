@@ -9,8 +9,8 @@
  * 3. Enqueue the shards in work items of `jobs.shardsPerWorkItem` (each with every partition), then
  *    record the dispatch. Fewer work items mean fuller publish batches; more mean more parallel workers.
  */
-import { addDays, localDateOf, maxDate, minDate } from '../../../shared/rules/calendar';
-import type { Job } from '../../../shared/table-layout';
+import { addDays, localDateOf, maxDate, minDate } from '../../shared/rules/calendar';
+import type { Job } from '../../shared/table-layout';
 import type { WorkQueue } from '../ports';
 import type { Deps } from './deps';
 import type { WorkItem } from './scheduled-job';

@@ -8,10 +8,10 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { localDate } from '../../shared/rules/types';
 import { JOBS, type Job } from '../../shared/table-layout';
+import { runWorkItem, type WorkItem } from '../use-cases/scheduled-job';
 import { withPowertools } from './middleware';
 import { getRuntime } from './runtime';
 import { logger } from './telemetry';
-import { runWorkItem, type WorkItem } from './use-cases/scheduled-job';
 
 /** Time kept in hand for the last page and the hand-over before Lambda's timeout. */
 const YIELD_BEFORE_TIMEOUT_MS = 60_000;

@@ -2,11 +2,11 @@
  * The next date each job has something to do with an installment: written into that job's sparse
  * index with every save, so a job reads an installment only on such a day (docs/design.md).
  */
-import type { Config } from '../../shared/config/schema';
-import { nextAgingDate } from '../../shared/rules/lifecycle';
-import { nextFailedDebitsDate, nextRemindersDate } from '../../shared/rules/notifications';
-import type { Installment, LocalDate } from '../../shared/rules/types';
-import type { Job } from '../../shared/table-layout';
+import type { Config } from '../config/schema';
+import type { Job } from '../table-layout';
+import { nextAgingDate } from './lifecycle';
+import { nextFailedDebitsDate, nextRemindersDate } from './notifications';
+import type { Installment, LocalDate } from './types';
 
 export type NextActionDates = Record<Job, LocalDate | null>;
 

@@ -2,8 +2,7 @@
  * What the use cases need from the world, as ports. Handlers and the simulator build it; tests pass
  * their own implementations.
  */
-import type { Config } from '../../../shared/config/schema';
-import type { AuditLog } from '../audit';
+import type { Config } from '../../shared/config/schema';
 import type {
   BorrowerStore,
   CapStore,
@@ -12,6 +11,7 @@ import type {
   InstallmentStore,
   Notifier,
 } from '../ports';
+import type { AuditLog } from '../ports/audit';
 
 export interface Deps {
   config: Config;

@@ -2,8 +2,8 @@
  * WorkQueue on SQS: each message as JSON, SendMessageBatch 10 per call, failed entries retried.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type DeliveryOptions, deliverInBatches } from './batch-delivery';
-import type { WorkQueue } from './ports';
+import type { WorkQueue } from '../../ports';
+import { type DeliveryOptions, deliverInBatches } from '../batch-delivery';
 
 export class SqsWorkQueue<T> implements WorkQueue<T> {
   constructor(

@@ -10,17 +10,17 @@
  * 4. Publish the outbox exactly once per occurrence.
  */
 
-import { evaluateAdjustment } from '../../../shared/rules/adjustments';
-import { formatInstant, localDateOf } from '../../../shared/rules/calendar';
-import { outstandingOn } from '../../../shared/rules/derive';
-import { compareSeq } from '../../../shared/rules/installment';
-import { applyPayment, type Outcome, recordDebitResult } from '../../../shared/rules/lifecycle';
-import { splitPaymentAcrossParts } from '../../../shared/rules/payments';
-import type { Installment } from '../../../shared/rules/types';
-import { METRIC } from '../../../shared/telemetry-names';
-import type { IntakeEvent } from '../intake-events';
-import { nextActionDates } from '../next-actions';
-import { count, logger } from '../telemetry';
+import { evaluateAdjustment } from '../../shared/rules/adjustments';
+import { formatInstant, localDateOf } from '../../shared/rules/calendar';
+import { outstandingOn } from '../../shared/rules/derive';
+import { compareSeq } from '../../shared/rules/installment';
+import { applyPayment, type Outcome, recordDebitResult } from '../../shared/rules/lifecycle';
+import { nextActionDates } from '../../shared/rules/next-actions';
+import { splitPaymentAcrossParts } from '../../shared/rules/payments';
+import type { Installment } from '../../shared/rules/types';
+import { METRIC } from '../../shared/telemetry-names';
+import type { IntakeEvent } from '../schemas/intake-events';
+import { count, logger } from '../wiring/telemetry';
 import type { Deps } from './deps';
 import { commitChange, flushOutboxes, isNoop, newLeaseOwner, publishOnce } from './outbox';
 

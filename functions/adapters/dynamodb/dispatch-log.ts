@@ -1,8 +1,8 @@
 /** The dispatch log on DynamoDB: the last day each job was dispatched for (one small item per job). */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Job } from '../../shared/table-layout';
+import type { Job } from '../../../shared/table-layout';
+import type { DispatchLog } from '../../use-cases/dispatch';
 import { dispatchLogKey } from './keys';
-import type { DispatchLog } from './use-cases/dispatch';
 
 export class DynamoDispatchLog implements DispatchLog {
   constructor(

@@ -4,15 +4,22 @@
  * attributes hold the installment's next action date for that job (docs/data-model.md).
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type Installment, installmentSchema, type LocalDate } from '../../shared/rules/types';
-import { JOB_INDEXES, type Job, TABLE_KEYS } from '../../shared/table-layout';
+import { type Installment, installmentSchema, type LocalDate } from '../../../shared/rules/types';
+import { JOB_INDEXES, type Job, TABLE_KEYS } from '../../../shared/table-layout';
+import {
+  CorruptItemError,
+  type DueEntry,
+  type DuePage,
+  type InstallmentStore,
+  type NextActionDates,
+} from '../../ports';
 import {
   type BatchWriteOptions,
   batchPut,
   describeProblem,
   isConditionalFailure,
   type StoreStats,
-} from './dynamo-common';
+} from './common';
 import {
   installmentKey,
   JOB_INDEX_ATTRIBUTES,
@@ -21,13 +28,6 @@ import {
   partsQuery,
   type TableKey,
 } from './keys';
-import {
-  CorruptItemError,
-  type DueEntry,
-  type DuePage,
-  type InstallmentStore,
-  type NextActionDates,
-} from './ports';
 
 const ENTITY = 'Installment';
 /** Attributes of the stored item that are not part of the installment. */

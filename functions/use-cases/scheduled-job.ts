@@ -11,14 +11,14 @@
  *    last partial batches when the work item ends.
  * 5. Before the invocation runs out of time, hand the rest back as a continuation.
  */
-import { formatInstant, localDateOf } from '../../../shared/rules/calendar';
-import type { Borrower, Installment } from '../../../shared/rules/types';
-import type { Job } from '../../../shared/table-layout';
-import { METRIC } from '../../../shared/telemetry-names';
-import type { AuditEntry } from '../audit';
-import { mapLimit } from '../concurrency';
+import { formatInstant, localDateOf } from '../../shared/rules/calendar';
+import type { Borrower, Installment } from '../../shared/rules/types';
+import type { Job } from '../../shared/table-layout';
+import { METRIC } from '../../shared/telemetry-names';
 import { CorruptItemError } from '../ports';
-import { count, logger } from '../telemetry';
+import type { AuditEntry } from '../ports/audit';
+import { count, logger } from '../wiring/telemetry';
+import { mapLimit } from './concurrency';
 import type { Deps } from './deps';
 import {
   type Change,

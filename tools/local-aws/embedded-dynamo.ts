@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from './aws-clients';
+import { createDocumentClient } from '../../functions/wiring/aws-clients';
 import { sendDocumentsDirectly } from './embedded-documents';
 import { inProcessExchange, inProcessHandler, useLightProtocol } from './embedded-transport';
 import { tableDefinition } from './table-definition';

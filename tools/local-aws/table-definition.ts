@@ -5,13 +5,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { JOB_INDEXES, JOBS, TABLE_KEYS } from '../../shared/table-layout';
 
-/**
- * Epoch-seconds expiry written on claim and cap items (kept well past any run that could still read
- * them). DynamoDB TTL should be enabled on it in the stack; dynalite has no TTL, which changes nothing
- * for correctness.
- */
-export const TTL_ATTRIBUTE = 'expiresAt';
-
 /** CreateTable input for `tableName`: string keys, one sparse GSI per job (ProjectionType ALL), on-demand. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   const indexKeys = JOBS.flatMap((job) => [JOB_INDEXES[job].partitionKey, JOB_INDEXES[job].sortKey]);

@@ -6,11 +6,11 @@
  * 1. Validate each borrower and build each installment with the rules' factory.
  * 2. Write them in batches, each installment with its first next-action dates.
  */
-import type { Config } from '../../../shared/config/schema';
-import { localDateOf } from '../../../shared/rules/calendar';
-import { type NewInstallmentInput, newInstallment } from '../../../shared/rules/installment';
-import { type Borrower, borrowerSchema } from '../../../shared/rules/types';
-import { nextActionDates } from '../next-actions';
+import type { Config } from '../../shared/config/schema';
+import { localDateOf } from '../../shared/rules/calendar';
+import { type NewInstallmentInput, newInstallment } from '../../shared/rules/installment';
+import { nextActionDates } from '../../shared/rules/next-actions';
+import { type Borrower, borrowerSchema } from '../../shared/rules/types';
 import type { BorrowerStore, InstallmentStore } from '../ports';
 
 export async function registerPortfolio(

@@ -4,7 +4,7 @@
  * timeline.
  */
 import type { NotificationKind, Status } from '../../shared/rules/types';
-import { logger } from './telemetry';
+import { logger } from '../wiring/telemetry';
 
 export type AuditEntry =
   | { type: 'transition'; at: string; loanId: string; seq: string; from: Status; to: Status; dpd: number }

@@ -6,23 +6,23 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../../shared/config/schema';
 import type { Job } from '../../shared/table-layout';
-import { type AuditLog, loggerAuditLog } from './audit';
-import { type ClientFactory, getClients, setClientFactory } from './aws-clients';
-import type { DeliveryOptions } from './batch-delivery';
-import { DynamoDispatchLog } from './dynamo-dispatch-log';
+import type { DeliveryOptions } from '../adapters/batch-delivery';
 import {
   DynamoBorrowerStore,
   DynamoCapStore,
   DynamoClaimStore,
   DynamoInstallmentStore,
-} from './dynamo-store';
+} from '../adapters/dynamodb';
+import { DynamoDispatchLog } from '../adapters/dynamodb/dispatch-log';
+import { EventBridgePublisher } from '../adapters/eventbridge/publisher';
+import { SnsNotifier } from '../adapters/sns/notifier';
+import { SqsWorkQueue } from '../adapters/sqs/work-queue';
+import { type AuditLog, loggerAuditLog } from '../ports/audit';
+import type { Deps } from '../use-cases/deps';
+import type { DispatchLog } from '../use-cases/dispatch';
+import type { WorkItem } from '../use-cases/scheduled-job';
+import { type ClientFactory, getClients, setClientFactory } from './aws-clients';
 import { type Env, parseEnv } from './env';
-import { EventBridgePublisher } from './eventbridge-publisher';
-import { SnsNotifier } from './sns-notifier';
-import type { Deps } from './use-cases/deps';
-import type { DispatchLog } from './use-cases/dispatch';
-import type { WorkItem } from './use-cases/scheduled-job';
-import { SqsWorkQueue } from './work-queue';
 
 export interface RuntimeOverrides {
   config?: Config;

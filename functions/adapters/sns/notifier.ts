@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
-import type { OutboundMessage } from '../../shared/rules/types';
-import { type DeliveryOptions, deliverInBatches } from './batch-delivery';
-import type { Notifier } from './ports';
+import type { OutboundMessage } from '../../../shared/rules/types';
+import type { Notifier } from '../../ports';
+import { type DeliveryOptions, deliverInBatches } from '../batch-delivery';
 
 export const NOTIFICATION_SCHEMA = 'repayment-sentinel.notification/1';
 

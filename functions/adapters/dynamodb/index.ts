@@ -1,0 +1,9 @@
+/**
+ * The DynamoDB adapters of the storage ports, in one import: installments, borrowers, occurrence
+ * claims and daily caps (and the usage counters they share). The layout is docs/data-model.md.
+ */
+
+export { DynamoBorrowerStore, type DynamoBorrowerStoreOptions } from './borrowers';
+export { type BatchWriteOptions, StoreStats } from './common';
+export { DynamoInstallmentStore, type DynamoInstallmentStoreOptions } from './installments';
+export { DynamoCapStore, DynamoClaimStore, type DynamoStoreOptions } from './occurrences';

@@ -1,9 +1,0 @@
-/**
- * The DynamoDB adapters of the storage ports, in one import: installments, borrowers, occurrence
- * claims and daily caps (and the usage counters they share). The layout is docs/data-model.md.
- */
-
-export { DynamoBorrowerStore, type DynamoBorrowerStoreOptions } from './dynamo-borrowers';
-export { type BatchWriteOptions, StoreStats } from './dynamo-common';
-export { DynamoInstallmentStore, type DynamoInstallmentStoreOptions } from './dynamo-installments';
-export { DynamoCapStore, DynamoClaimStore, type DynamoStoreOptions } from './dynamo-occurrences';
