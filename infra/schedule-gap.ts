@@ -1,56 +1,38 @@
 /**
  * How long a job may stay silent between two scheduled runs, from its EventBridge Scheduler cron
- * expressions: the "job did not run" alarm watches a window slightly longer than that.
+ * expressions (read by the one cron evaluator, `shared/config/cron.ts`): the "job did not run" alarm
+ * watches a window slightly longer than that.
  */
+import { MAX_YEAR, MIN_YEAR, minutesOfDay, type ParsedCron, parseCron } from '../shared/config/cron';
 
 const MINUTES_PER_DAY = 24 * 60;
 /** CloudWatch evaluates alarms with hourly periods over at most 7 days. */
 export const MAX_SILENCE_MINUTES = 7 * MINUTES_PER_DAY;
 
-/** Expands one cron field (`*`, `n`, `a-b`, lists, `/step`) over `min..max`; null if not understood. */
-function expandField(field: string, min: number, max: number): number[] | null {
-  const values = new Set<number>();
-  for (const part of field.split(',')) {
-    const match = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
-    if (!match) return null;
-    const [, start, end, step] = match;
-    const from = start === '*' ? min : Number(start);
-    const to = end !== undefined ? Number(end) : start === '*' || step !== undefined ? max : from;
-    const by = step !== undefined ? Number(step) : 1;
-    if (from < min || to > max || from > to || by < 1) return null;
-    for (let v = from; v <= to; v += by) values.add(v);
-  }
-  return [...values];
+/** True when the cron fires on every day: no day-of-month, month, day-of-week or year restriction. */
+function firesEveryDay(cron: ParsedCron): boolean {
+  const { dayOfMonth, dayOfWeek } = cron;
+  const everyDay =
+    (dayOfMonth?.kind === 'days' && dayOfMonth.days.length === 31 && dayOfWeek === null) ||
+    (dayOfWeek?.kind === 'days' && dayOfWeek.days.length === 7 && dayOfMonth === null);
+  return everyDay && cron.months.length === 12 && cron.years.length === MAX_YEAR - MIN_YEAR + 1;
 }
 
-const EVERY = new Set(['*', '?']);
-
 /**
- * Minutes after midnight at which a daily cron fires, or null when the expression is not daily
- * (a day-of-month, month, weekday or year restriction, or a syntax this helper does not read).
+ * Minutes after midnight at which a daily cron fires, ascending, or null when the expression is not
+ * daily (a day-of-month, month, weekday or year restriction) or not a valid cron.
+ * @example dailyFireMinutes('cron(0 10,16 * * ? *)') // [600, 960]
  */
 export function dailyFireMinutes(expression: string): number[] | null {
-  const inner = /^cron\((.+)\)$/.exec(expression.trim())?.[1];
-  const fields = inner?.trim().split(/\s+/);
-  if (fields?.length !== 6) return null;
-  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = fields as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  if (![dayOfMonth, month, dayOfWeek, year].every((f) => EVERY.has(f))) return null;
-  const minutes = expandField(minute, 0, 59);
-  const hours = expandField(hour, 0, 23);
-  if (!minutes || !hours) return null;
-  return hours.flatMap((h) => minutes.map((m) => h * 60 + m));
+  const parsed = parseCron(expression);
+  if (!parsed.ok || !firesEveryDay(parsed.cron)) return null;
+  return minutesOfDay(parsed.cron);
 }
 
 /**
  * The longest gap, in minutes, between consecutive fire times of all `expressions` together.
  * Daily schedules give their exact longest gap; anything else is bounded by a week.
+ * @example longestSilenceMinutes(['cron(0 10 * * ? *)', 'cron(0 16 * * ? *)']) // 1080
  */
 export function longestSilenceMinutes(expressions: readonly string[]): number {
   const times: number[] = [];

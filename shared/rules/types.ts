@@ -12,6 +12,10 @@ export type LocalDate = string;
 
 export const fen = z.number().int().nonnegative();
 
+/** The credit scores a borrower can have (RULES.md section 1); the credit tiers cover exactly this range. */
+export const SCORE_MIN = 350;
+export const SCORE_MAX = 950;
+
 export const STATUSES = ['SCHEDULED', 'IN_GRACE', 'OVERDUE', 'WRITTEN_OFF', 'PAID', 'RESTRUCTURED'] as const;
 export const statusSchema = z.enum(STATUSES);
 export type Status = z.infer<typeof statusSchema>;
@@ -70,7 +74,7 @@ export type RejectionCode = (typeof REJECTION_CODES)[number];
 /** A borrower as the rules see it. */
 export const borrowerSchema = z.object({
   borrowerId: z.string().min(1),
-  creditScore: z.number().int().min(350).max(950),
+  creditScore: z.number().int().min(SCORE_MIN).max(SCORE_MAX),
   locale: localeSchema.default('zh-CN'),
   contacts: z
     .object({

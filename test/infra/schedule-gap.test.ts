@@ -9,9 +9,15 @@ describe('schedule gaps (the "job did not run" window)', () => {
     expect(dailyFireMinutes('cron(0/30 9-10 * * ? *)')).toEqual([540, 570, 600, 630]);
   });
 
+  it('reads an every-day schedule however it is spelled (full ranges, names, `?` on either day field)', () => {
+    expect(dailyFireMinutes('cron(0 9 ? * SUN-SAT *)')).toEqual([540]);
+    expect(dailyFireMinutes('cron(0 9 1-31 JAN-DEC ? 1970-2199)')).toEqual([540]);
+  });
+
   it('does not claim to read a weekly or monthly cron', () => {
     expect(dailyFireMinutes('cron(0 9 ? * MON-FRI *)')).toBeNull();
     expect(dailyFireMinutes('cron(0 9 1 * ? *)')).toBeNull();
+    expect(dailyFireMinutes('cron(0 9 * * ? 2027)')).toBeNull();
     expect(dailyFireMinutes('rate(1 day)')).toBeNull();
   });
 

@@ -4,8 +4,9 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { nextFireTimes } from '../../shared/config/cron';
+import { NOTIFYING_JOBS } from '../../shared/config/cross-field';
 import type { ConfigProblem } from '../../shared/config/load';
-import { type Config, NOTIFYING_JOBS } from '../../shared/config/schema';
+import type { Config } from '../../shared/config/schema';
 import { JOBS } from '../../shared/table-layout';
 
 const LABEL_WIDTH = 23;
