@@ -45,7 +45,11 @@ export function deepMerge(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) out[key] = deepMerge(base[key], value);
+  // Defined, not assigned: a `__proto__` key of a JSON file stays a key (and is then reported unknown).
+  for (const [key, value] of Object.entries(override)) {
+    const merged = deepMerge(Object.hasOwn(base, key) ? base[key] : undefined, value);
+    Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 

@@ -566,6 +566,16 @@ describe('deepMerge', () => {
       ),
     );
   });
+
+  it('keeps a `__proto__` key of a JSON file as a key, so the schema reports it', () => {
+    // Prepare
+    const over = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
+    // Act
+    const merged = deepMerge({ a: 0 }, over) as Record<string, unknown>;
+    // Assess
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.keys(merged).sort()).toEqual(['__proto__', 'a']);
+  });
 });
 
 describe('loadConfig', () => {
