@@ -12,11 +12,12 @@
 
 import { evaluateAdjustment } from '../../shared/rules/adjustments';
 import { formatInstant, localDateOf } from '../../shared/rules/calendar';
-import { outstandingOn } from '../../shared/rules/derive';
+import { recordDebitResult } from '../../shared/rules/debit-results';
 import { compareSeq } from '../../shared/rules/installment';
-import { applyPayment, type Outcome, recordDebitResult } from '../../shared/rules/lifecycle';
 import { nextActionDates } from '../../shared/rules/next-actions';
-import { splitPaymentAcrossParts } from '../../shared/rules/payments';
+import { outstandingOn } from '../../shared/rules/outstanding';
+import { applyPayment, splitPaymentAcrossParts } from '../../shared/rules/payments';
+import type { Outcome } from '../../shared/rules/states';
 import type { Installment } from '../../shared/rules/types';
 import { METRIC } from '../../shared/telemetry-names';
 import type { IntakeEvent } from '../schemas/intake-events';

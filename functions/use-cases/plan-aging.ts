@@ -1,5 +1,5 @@
 /** The aging job's rules for one borrower's installments (RULES.md sections 2, 3, 5). */
-import { ageInstallment } from '../../shared/rules/lifecycle';
+import { ageInstallment } from '../../shared/rules/aging';
 import type { GroupPlanner } from './scheduled-job';
 
 export const planAging: GroupPlanner = async (deps, borrower, installments, { today }) =>

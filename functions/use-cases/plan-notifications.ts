@@ -5,16 +5,13 @@
  * handled, the messages to send and the events to emit.
  */
 
-import { splitEmail } from '../../shared/rules/messages';
+import { applyDailyCap, type NotificationOutcome, rankCandidates } from '../../shared/rules/daily-cap';
+import { renderMessages, splitEmail } from '../../shared/rules/messages';
 import {
-  applyDailyCap,
   markNotificationHandled,
   type NotificationCandidate,
-  type NotificationOutcome,
   planFailedDebitNotices,
   planReminders,
-  rankCandidates,
-  renderMessages,
   unreachableEvent,
 } from '../../shared/rules/notifications';
 import { decideRetry, markRetryRequested, retryRequestedEvent } from '../../shared/rules/retries';

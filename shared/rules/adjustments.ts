@@ -3,11 +3,15 @@
  * restructures an installment into parts. A request is approved or rejected with the first reason
  * code that applies: NOT_FOUND, INVALID_REQUEST, NOT_ELIGIBLE_STATUS, LIMIT_EXCEEDED.
  */
+
+import { ageInstallment } from './aging';
 import { addDays, daysBetween } from './calendar';
-import { dpdOn, outstandingOn, penaltyToDate } from './derive';
+import { dpdOn } from './dpd';
 import { adjustedEvent, adjustmentRejectedEvent } from './events';
 import { isClosed, newInstallment, stableJson } from './installment';
-import { ageInstallment, type RuleContext } from './lifecycle';
+import { outstandingOn } from './outstanding';
+import { penaltyToDate } from './penalty';
+import type { RuleContext } from './states';
 import {
   type DomainEvent,
   debitFactsSchema,

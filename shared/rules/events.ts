@@ -3,7 +3,9 @@
  * (unique per installment and detail type: the exactly-once key). Every detail carries `loanId`,
  * `seq`, `borrowerId` and `dueDate`, then what the event is about; amounts are fen on `day`.
  */
-import { dpdOn, outstandingOn, penaltyToDate } from './derive';
+import { dpdOn } from './dpd';
+import { outstandingOn } from './outstanding';
+import { penaltyToDate } from './penalty';
 import type { DetailType, DomainEvent, Installment, LocalDate, RejectionCode } from './types';
 
 type Ref = Pick<Installment, 'loanId' | 'seq' | 'borrowerId' | 'dueDate'>;

@@ -1,6 +1,7 @@
 /**
- * Creating installments, ordering their seqs, and the receipts that make debit results, payments
- * and adjustment requests take effect once (RULES.md sections 1 and 4).
+ * An installment's identity and standing (RULES.md sections 1, 2 and 4): creating one, ordering seqs
+ * (numeric part by part), the closed and final states, and the receipts that make debit results,
+ * payments and adjustment requests take effect once.
  */
 import type { Config } from '../config/schema';
 import { type Installment, installmentSchema, type LocalDate, type Status } from './types';
@@ -55,7 +56,10 @@ export function compareSeq(a: string, b: string): number {
 const CLOSED: ReadonlySet<Status> = new Set(['PAID', 'RESTRUCTURED', 'WRITTEN_OFF']);
 const FINAL: ReadonlySet<Status> = new Set(['PAID', 'RESTRUCTURED']);
 
-/** PAID, RESTRUCTURED or WRITTEN_OFF: DPD and penalty are frozen at `closedOn`. */
+/**
+ * PAID, RESTRUCTURED or WRITTEN_OFF: DPD and penalty are frozen at `closedOn`, no job plans anything
+ * for it any more.
+ */
 export const isClosed = (inst: Pick<Installment, 'status'>): boolean => CLOSED.has(inst.status);
 
 /** PAID or RESTRUCTURED: nothing moves it out any more (RULES.md section 2). */

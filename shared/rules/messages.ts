@@ -5,21 +5,21 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import type { Config } from '../config/schema';
-import { addDays, localDateOf, maxDate } from './calendar';
-import { dpdOn, outstandingOn } from './derive';
+import { creditReportDay } from './buckets-escalation';
+import { localDateOf } from './calendar';
+import { dpdOn } from './dpd';
 import { formatYuan } from './money';
 import type { NotificationCandidate } from './notifications';
+import { outstandingOn } from './outstanding';
 import { type MessageFacts, renderTexts } from './templates';
 import {
   type Borrower,
   type Channel,
-  HARD_REASONS,
   type Installment,
+  isHardReason,
   type LocalDate,
   type Locale,
 } from './types';
-
-const HARD: ReadonlySet<string> = new Set(HARD_REASONS);
 
 /** Between an e-mail's subject line and its body. */
 export const EMAIL_SUBJECT_SEPARATOR = '\n\n';
@@ -82,7 +82,6 @@ function messageFacts(
   const owed = outstandingOn(inst, today);
   const date = (d: LocalDate) => formatLocalDate(d, locale);
   const reason = candidate.declineReason ?? null;
-  const { creditReportAtDpd, creditReportNoticeDays } = config.escalation;
   return {
     kind: candidate.kind,
     status: inst.status,
@@ -97,12 +96,9 @@ function messageFacts(
     dpd: dpdOn(inst, today),
     declineReason: reason,
     hardDecline:
-      candidate.kind === 'DEBIT_FAILED' &&
-      ((reason !== null && HARD.has(reason)) || candidate.occurrence.endsWith('#hard')),
+      candidate.kind === 'DEBIT_FAILED' && (isHardReason(reason) || candidate.occurrence.endsWith('#hard')),
     // The report waits for both the DPD threshold and the notice period after this warning.
     creditReportOn:
-      candidate.kind === 'CREDIT_REPORT_WARNING'
-        ? date(maxDate(addDays(inst.dueDate, creditReportAtDpd), addDays(today, creditReportNoticeDays)))
-        : null,
+      candidate.kind === 'CREDIT_REPORT_WARNING' ? date(creditReportDay(inst, today, config)) : null,
   };
 }

@@ -1,10 +1,22 @@
 /**
- * Payment allocation (RULES.md section 4): penalty → interest → principal of the outstanding on the
- * day the payment was received; anything beyond it is recorded as `overpaid`, never lost.
+ * Payments (RULES.md section 4): a payment is allocated penalty → interest → principal of the
+ * outstanding on the day it was received; anything beyond it is recorded as `overpaid`, never lost.
+ * A payment to a RESTRUCTURED installment goes to its parts in seq order.
  */
-import { outstandingOn, potentialPenaltyOn } from './derive';
-import { compareSeq, isFinal } from './installment';
+
+import { ageInstallment } from './aging';
+import { compareSeq, isFinal, receiptStatus, stableJson, withReceipt } from './installment';
+import { outstandingOn } from './outstanding';
+import { checkpointAt, valuationDay } from './penalty';
+import { closePaid, type Outcome, type RuleContext, Steps, unchanged } from './states';
 import type { Installment, LocalDate } from './types';
+
+/** A repayment, `receivedOn` being its local date. */
+export interface Payment {
+  paymentId: string;
+  amount: number;
+  receivedOn: LocalDate;
+}
 
 /** How one payment was applied. `received = paid + overpaid`; `paid = penalty + interest + principal`. */
 export interface Allocation {
@@ -13,24 +25,6 @@ export interface Allocation {
   principal: number;
   paid: number;
   overpaid: number;
-}
-
-/**
- * The day a payment is valued on: its own day, unless a payment processed earlier already valued the
- * installment on a later day. The penalty checkpoint never moves back, because the penalty of the
- * days up to it was computed with the principal of that time.
- */
-export function valuationDay(inst: Installment, receivedOn: LocalDate): LocalDate {
-  const checkpoint = inst.penaltyCheckpoint?.on;
-  return checkpoint && checkpoint > receivedOn ? checkpoint : receivedOn;
-}
-
-/**
- * The installment with its penalty checkpoint moved to `day` (that day's penalty counts: it accrues
- * from the day's start), so that lowering the principal afterwards changes only later days.
- */
-export function checkpointAt(inst: Installment, day: LocalDate): Installment {
-  return { ...inst, penaltyCheckpoint: { on: day, amount: potentialPenaltyOn(inst, day) } };
 }
 
 /**
@@ -86,6 +80,40 @@ export function payableOn(inst: Installment, day: LocalDate): number {
   const valued = checkpointAt(inst, on);
   const graceOver = inst.status === 'IN_GRACE' && inst.graceEndsOn !== null && inst.graceEndsOn < day;
   return outstandingOn(graceOver ? { ...valued, overdueOn: day } : valued, on).total;
+}
+
+/**
+ * Applies a payment to an installment already aged to its day; PAID when nothing is left. A PAID or
+ * RESTRUCTURED installment takes it all as overpaid.
+ */
+export function pay(steps: Steps, amount: number, on: LocalDate): void {
+  if (isFinal(steps.inst)) {
+    steps.inst = allocatePayment(steps.inst, amount, on).installment;
+    return;
+  }
+  const day = valuationDay(steps.inst, on);
+  steps.inst = allocatePayment(steps.inst, amount, on).installment;
+  if (outstandingOn(steps.inst, day).total === 0) closePaid(steps, on);
+}
+
+/**
+ * A payment: the aging due by `receivedOn` is applied first, so the result does not depend on
+ * whether that day's 00:30 run already happened (paying in full by the end of `graceEndsOn` costs no
+ * penalty; a payment on the next day finds it OVERDUE with the grace days' penalty). Then penalty →
+ * interest → principal, the rest `overpaid`; paid in full → PAID with `InstallmentPaid`. A partial
+ * payment changes no state. A payment to PAID is wholly overpaid. Same `paymentId` again:
+ * `duplicate` and no change (the first wins).
+ * @example applyPayment(overdueDpd2, { paymentId: 'p1', amount: 101_100, receivedOn: '2026-12-12' }, ctx).installment.status // 'PAID'
+ */
+export function applyPayment(inst: Installment, payment: Payment, ctx: RuleContext): Outcome {
+  const fingerprint = stableJson({ type: 'payment', amount: payment.amount, receivedOn: payment.receivedOn });
+  const seen = receiptStatus(inst, payment.paymentId, fingerprint);
+  if (seen !== 'new') return unchanged(inst, seen);
+
+  const steps = new Steps(inst);
+  steps.add(ageInstallment(inst, payment.receivedOn, ctx));
+  pay(steps, payment.amount, payment.receivedOn);
+  return steps.outcome(withReceipt(steps.inst, payment.paymentId, fingerprint));
 }
 
 /**

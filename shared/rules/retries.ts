@@ -3,8 +3,9 @@
  * the facts it records when it does, and the `DebitRetryRequested` event. Pure: `today` is a parameter.
  */
 import type { Config } from '../config/schema';
-import { dpdOn, outstandingOn } from './derive';
+import { dpdOn } from './dpd';
 import { domainEvent } from './events';
+import { outstandingOn } from './outstanding';
 import type { DomainEvent, Installment, LocalDate } from './types';
 
 /** A retry decision: the 1-based attempt to request, or why not (for logs and tests). */

@@ -33,6 +33,15 @@ export const HARD_REASONS = ['CARD_EXPIRED', 'ACCOUNT_CLOSED', 'AUTHORIZATION_RE
 export const declineReasonSchema = z.enum([...SOFT_REASONS, ...HARD_REASONS]);
 export type DeclineReason = z.infer<typeof declineReasonSchema>;
 
+const HARD: ReadonlySet<string> = new Set(HARD_REASONS);
+/**
+ * A hard decline (RULES.md section 7): never retried, and it ends the retries of its due date. A
+ * failure without a reason is soft.
+ * @example isHardReason('CARD_EXPIRED') // true
+ */
+export const isHardReason = (reason: string | null | undefined): boolean =>
+  reason !== null && reason !== undefined && HARD.has(reason);
+
 export const NOTIFICATION_KINDS = [
   'CREDIT_REPORT_WARNING',
   'OVERDUE',

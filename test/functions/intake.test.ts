@@ -1,6 +1,6 @@
 /** Intake of debit results, payments and adjustment requests through the intake handler. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { outstandingOn } from '../../shared/rules/derive';
+import { outstandingOn } from '../../shared/rules/outstanding';
 import { borrower, type Harness, inst, startHarness } from './harness';
 
 const failed = (attemptId: string, reason: string, at = '2026-12-10T06:00:00+08:00') => ({

@@ -5,7 +5,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobPartitionKey, jobSortKey, shardOf } from '../../functions/adapters/dynamodb/keys';
-import { outstandingOn, penaltyToDate } from '../../shared/rules/derive';
+import { outstandingOn } from '../../shared/rules/outstanding';
+import { penaltyToDate } from '../../shared/rules/penalty';
 import { JOB_INDEXES } from '../../shared/table-layout';
 import { borrower, type Harness, inst, startHarness } from './harness';
 

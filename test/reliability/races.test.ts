@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getRuntime } from '../../functions/wiring/runtime';
-import { penaltyToDate } from '../../shared/rules/derive';
+import { penaltyToDate } from '../../shared/rules/penalty';
 import { finalRecord } from '../../tools/lib/sim/timeline';
 import { borrower, type Harness, inst, lambdaContext, sqsEvent, startHarness } from '../functions/harness';
 

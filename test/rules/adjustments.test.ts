@@ -7,15 +7,15 @@ import {
   evaluateAdjustment,
   REJECTED_RECEIPT_PREFIX,
 } from '../../shared/rules/adjustments';
+import { ageInstallment } from '../../shared/rules/aging';
 import { addDays } from '../../shared/rules/calendar';
-import { dpdOn, outstandingOn, penaltyToDate } from '../../shared/rules/derive';
+import { recordDebitResult } from '../../shared/rules/debit-results';
+import { dpdOn } from '../../shared/rules/dpd';
 import { newInstallment } from '../../shared/rules/installment';
-import {
-  ageInstallment,
-  applyPayment,
-  type RuleContext,
-  recordDebitResult,
-} from '../../shared/rules/lifecycle';
+import { outstandingOn } from '../../shared/rules/outstanding';
+import { applyPayment } from '../../shared/rules/payments';
+import { penaltyToDate } from '../../shared/rules/penalty';
+import type { RuleContext } from '../../shared/rules/states';
 import { borrowerSchema, type Installment } from '../../shared/rules/types';
 
 const config = configSchema.parse(defaultJson);

@@ -4,16 +4,14 @@ import { describe, expect, it } from 'vitest';
 import defaultJson from '../../config/default.json';
 import { configSchema } from '../../shared/config/schema';
 import { evaluateAdjustment } from '../../shared/rules/adjustments';
+import { ageInstallment } from '../../shared/rules/aging';
 import { addDays, maxDate } from '../../shared/rules/calendar';
-import { outstandingOn, penaltyToDate } from '../../shared/rules/derive';
+import { recordDebitResult } from '../../shared/rules/debit-results';
 import { newInstallment } from '../../shared/rules/installment';
-import {
-  ageInstallment,
-  applyPayment,
-  type RuleContext,
-  recordDebitResult,
-} from '../../shared/rules/lifecycle';
-import { allocatePayment, payableOn } from '../../shared/rules/payments';
+import { outstandingOn } from '../../shared/rules/outstanding';
+import { allocatePayment, applyPayment, payableOn } from '../../shared/rules/payments';
+import { penaltyToDate } from '../../shared/rules/penalty';
+import type { RuleContext } from '../../shared/rules/states';
 import {
   borrowerSchema,
   DETAIL_TYPES,

@@ -2,17 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import defaultJson from '../../config/default.json';
 import { configSchema } from '../../shared/config/schema';
+import { ageInstallment } from '../../shared/rules/aging';
 import { addDays } from '../../shared/rules/calendar';
-import { dpdOn, outstandingOn, penaltyToDate } from '../../shared/rules/derive';
+import { recordDebitResult } from '../../shared/rules/debit-results';
+import { dpdOn } from '../../shared/rules/dpd';
 import { newInstallment } from '../../shared/rules/installment';
-import {
-  ageInstallment,
-  applyPayment,
-  nextAgingDate,
-  type Outcome,
-  type RuleContext,
-  recordDebitResult,
-} from '../../shared/rules/lifecycle';
+import { nextAgingDate } from '../../shared/rules/next-actions';
+import { outstandingOn } from '../../shared/rules/outstanding';
+import { applyPayment } from '../../shared/rules/payments';
+import { penaltyToDate } from '../../shared/rules/penalty';
+import type { Outcome, RuleContext } from '../../shared/rules/states';
 import { borrowerSchema, type DomainEvent, type Installment } from '../../shared/rules/types';
 
 const config = configSchema.parse(defaultJson);

@@ -8,13 +8,12 @@ import { describe, expect, it } from 'vitest';
 import defaultJson from '../../config/default.json';
 import { configSchema } from '../../shared/config/schema';
 import { addDays, daysBetween } from '../../shared/rules/calendar';
+import { isWithinSendWindow } from '../../shared/rules/channels';
+import { applyDailyCap } from '../../shared/rules/daily-cap';
+import { nextFailedDebitsDate, nextRemindersDate } from '../../shared/rules/next-actions';
 import {
-  applyDailyCap,
-  isWithinSendWindow,
   markNotificationHandled,
   type NotificationCandidate,
-  nextFailedDebitsDate,
-  nextRemindersDate,
   planFailedDebitNotices,
   planReminders,
 } from '../../shared/rules/notifications';

@@ -3,19 +3,15 @@ import { describe, expect, it } from 'vitest';
 import defaultJson from '../../config/default.json';
 import { type Config, configSchema } from '../../shared/config/schema';
 import { addDays } from '../../shared/rules/calendar';
+import { isAtRisk, isWithinSendWindow, usedChannels } from '../../shared/rules/channels';
+import { applyDailyCap, rankCandidates } from '../../shared/rules/daily-cap';
+import { nextFailedDebitsDate, nextRemindersDate } from '../../shared/rules/next-actions';
 import {
-  applyDailyCap,
-  isAtRisk,
-  isWithinSendWindow,
   markNotificationHandled,
   type NotificationCandidate,
-  nextFailedDebitsDate,
-  nextRemindersDate,
   planFailedDebitNotices,
   planReminders,
-  rankCandidates,
   unreachableEvent,
-  usedChannels,
 } from '../../shared/rules/notifications';
 import { type Borrower, borrowerSchema, type Installment, installmentSchema } from '../../shared/rules/types';
 

@@ -2,11 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import defaultJson from '../../config/default.json';
 import { configSchema } from '../../shared/config/schema';
+import { ageInstallment } from '../../shared/rules/aging';
 import { addDays } from '../../shared/rules/calendar';
-import { outstandingOn, penaltyToDate } from '../../shared/rules/derive';
 import { compareSeq, newInstallment } from '../../shared/rules/installment';
-import { ageInstallment, applyPayment, type RuleContext } from '../../shared/rules/lifecycle';
-import { allocatePayment, splitPaymentAcrossParts } from '../../shared/rules/payments';
+import { outstandingOn } from '../../shared/rules/outstanding';
+import { allocatePayment, applyPayment, splitPaymentAcrossParts } from '../../shared/rules/payments';
+import { penaltyToDate } from '../../shared/rules/penalty';
+import type { RuleContext } from '../../shared/rules/states';
 import { borrowerSchema, type Installment } from '../../shared/rules/types';
 
 const config = configSchema.parse(defaultJson);

@@ -26,7 +26,8 @@ import { planFailedDebitsGroup, planRemindersGroup } from '../../../functions/us
 import type { GroupPlanner, JobContext } from '../../../functions/use-cases/scheduled-job';
 import { type Config, configSchema } from '../../../shared/config/schema';
 import { addDays, formatInstant, toInstant } from '../../../shared/rules/calendar';
-import { dpdOn, penaltyToDate } from '../../../shared/rules/derive';
+import { dpdOn } from '../../../shared/rules/dpd';
+import { penaltyToDate } from '../../../shared/rules/penalty';
 import {
   type Borrower,
   borrowerSchema,

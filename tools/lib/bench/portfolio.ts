@@ -30,8 +30,8 @@ import { planFailedDebitsGroup, planRemindersGroup } from '../../../functions/us
 import type { GroupPlanner, JobContext } from '../../../functions/use-cases/scheduled-job';
 import type { Config } from '../../../shared/config/schema';
 import { addDays, minDate, toInstant } from '../../../shared/rules/calendar';
+import { recordDebitResult } from '../../../shared/rules/debit-results';
 import { newInstallment } from '../../../shared/rules/installment';
-import { recordDebitResult } from '../../../shared/rules/lifecycle';
 import { nextActionDates } from '../../../shared/rules/next-actions';
 import {
   type Borrower,

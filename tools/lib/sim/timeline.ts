@@ -3,7 +3,10 @@
  * and the summary counted from the records as they are written.
  */
 import type { Config } from '../../../shared/config/schema';
-import { bucketFor, dpdOn, outstandingOn, penaltyToDate } from '../../../shared/rules/derive';
+import { bucketFor } from '../../../shared/rules/buckets-escalation';
+import { dpdOn } from '../../../shared/rules/dpd';
+import { outstandingOn } from '../../../shared/rules/outstanding';
+import { penaltyToDate } from '../../../shared/rules/penalty';
 import type { Installment, LocalDate } from '../../../shared/rules/types';
 
 export interface NotificationRecord {
