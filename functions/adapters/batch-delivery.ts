@@ -31,6 +31,19 @@ export interface EntryFailure {
   senderFault: boolean;
 }
 
+/**
+ * The failures of an SNS PublishBatch or SQS SendMessageBatch answer (their `Failed` lists share a
+ * shape), as entry failures.
+ */
+export const batchFailures = (
+  failed: readonly { Id?: string; Code?: string; SenderFault?: boolean }[] | undefined,
+): EntryFailure[] =>
+  (failed ?? []).map((f) => ({
+    id: f.Id ?? '',
+    code: f.Code ?? 'Unknown',
+    senderFault: f.SenderFault === true,
+  }));
+
 const BATCH_SIZE = 10;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

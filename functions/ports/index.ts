@@ -3,6 +3,8 @@
  * SQS classes implement them (`dynamo-store.ts`, `sns-notifier.ts`, `eventbridge-publisher.ts`,
  * `work-queue.ts`); tests and the simulator may pass other implementations.
  */
+
+import type { NextActionDates } from '../../shared/rules/next-actions';
 import type {
   Borrower,
   DetailType,
@@ -21,9 +23,6 @@ export interface Versioned<T> {
   item: T;
   version: number;
 }
-
-/** The next local date on which each job has something to do with an installment (null: nothing). */
-export type NextActionDates = Record<Job, LocalDate | null>;
 
 /** The storage key of an item, the only thing about a bad item that may be logged. */
 export interface ItemKey {

@@ -10,7 +10,7 @@
  * 4. Publish the outbox exactly once per occurrence.
  */
 
-import { evaluateAdjustment } from '../../shared/rules/adjustments';
+import { evaluateAdjustment, REJECTED_RECEIPT_PREFIX } from '../../shared/rules/adjustments';
 import { formatInstant, localDateOf } from '../../shared/rules/calendar';
 import { recordDebitResult } from '../../shared/rules/debit-results';
 import { compareSeq } from '../../shared/rules/installment';
@@ -20,7 +20,7 @@ import { applyPayment, splitPaymentAcrossParts } from '../../shared/rules/paymen
 import type { Outcome } from '../../shared/rules/states';
 import type { Installment } from '../../shared/rules/types';
 import { METRIC } from '../../shared/telemetry-names';
-import type { IntakeEvent } from '../schemas/intake-events';
+import type { IntakeEvent, RepaymentPlanAdjustmentRequested } from '../schemas/intake-events';
 import { count, logger } from '../wiring/telemetry';
 import type { Deps } from './deps';
 import { commitChange, flushOutboxes, isNoop, newLeaseOwner, publishOnce } from './outbox';
@@ -30,8 +30,6 @@ export type IntakeResult =
   | { result: 'NOT_FOUND' };
 
 const MAX_ATTEMPTS = 8;
-/** Receipt value prefix of an adjustment request that was rejected. */
-const REJECTED = 'REJECTED:';
 
 export async function takeIn(deps: Deps, event: IntakeEvent): Promise<IntakeResult> {
   switch (event.type) {
@@ -180,34 +178,16 @@ async function applyPlan(
   }
 }
 
-async function adjust(
-  deps: Deps,
-  d: {
-    requestId: string;
-    loanId: string;
-    seq: string;
-    action: unknown;
-    days?: unknown;
-    parts?: unknown;
-    requestedAt: string;
-  },
-): Promise<IntakeResult> {
+async function adjust(deps: Deps, d: RepaymentPlanAdjustmentRequested): Promise<IntakeResult> {
   const today = localDateOf(d.requestedAt, deps.config.timeZone);
   const ctx = { at: formatInstant(d.requestedAt, deps.config.timeZone), today, owner: newLeaseOwner() };
-  const request = {
-    requestId: d.requestId,
-    loanId: d.loanId,
-    seq: d.seq,
-    action: d.action,
-    days: d.days,
-    parts: d.parts,
-  };
+  const { requestedAt: _, ...request } = d;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const inst = await deps.installments.getInstallment(d.loanId, d.seq);
     const answered = inst?.receipts[d.requestId];
-    if (inst && answered?.startsWith(REJECTED)) {
+    if (inst && answered?.startsWith(REJECTED_RECEIPT_PREFIX)) {
       await flushOutboxes(deps, [inst], ctx);
-      return { result: 'DUPLICATE', code: answered.slice(REJECTED.length) };
+      return { result: 'DUPLICATE', code: answered.slice(REJECTED_RECEIPT_PREFIX.length) };
     }
     const borrower = inst ? await borrowerOf(deps, inst) : null;
     // A NOT_FOUND decision never reads the borrower.
@@ -221,7 +201,7 @@ async function adjust(
         await publishOnce(deps, decision.events);
         return { result: 'REJECTED', code: decision.code };
       }
-      const receipts = { ...inst.receipts, [d.requestId]: `${REJECTED}${decision.code}` };
+      const receipts = { ...inst.receipts, [d.requestId]: `${REJECTED_RECEIPT_PREFIX}${decision.code}` };
       const rejected = { installment: { ...inst, receipts }, events: decision.events };
       const saved = await commitChange(deps, inst, rejected, ctx);
       if (!saved.saved) continue;

@@ -10,6 +10,7 @@ import { renderMessages, splitEmail } from '../../shared/rules/messages';
 import {
   markNotificationHandled,
   type NotificationCandidate,
+  type NotificationPlanner,
   planFailedDebitNotices,
   planReminders,
   unreachableEvent,
@@ -24,12 +25,10 @@ import type { GroupPlanner, JobContext } from './scheduled-job';
 const capId = (c: NotificationCandidate) => `${c.loanId}#${c.seq}#${c.kind}#${c.occurrence}`;
 
 export const planRemindersGroup: GroupPlanner = (deps, borrower, installments, ctx) =>
-  planGroup(deps, borrower, installments, ctx, (inst) => planReminders(inst, borrower, ctx.now, deps.config));
+  planGroup(deps, borrower, installments, ctx, planReminders);
 
 export const planFailedDebitsGroup: GroupPlanner = async (deps, borrower, installments, ctx) => {
-  const changes = await planGroup(deps, borrower, installments, ctx, (inst) =>
-    planFailedDebitNotices(inst, borrower, ctx.now, deps.config),
-  );
+  const changes = await planGroup(deps, borrower, installments, ctx, planFailedDebitNotices);
   return changes.map((change) => {
     const retry = decideRetry(change.installment, ctx.today, deps.config);
     if (!retry.request) return change;
@@ -46,9 +45,9 @@ async function planGroup(
   borrower: Borrower,
   installments: Installment[],
   ctx: JobContext,
-  plan: (inst: Installment) => NotificationCandidate[],
+  plan: NotificationPlanner,
 ): Promise<Change[]> {
-  const candidates = installments.flatMap(plan);
+  const candidates = installments.flatMap((inst) => plan(inst, borrower, ctx.now, deps.config));
   const decisions = await decideWithCap(deps, borrower, candidates, ctx.today);
   return installments.map((before) => {
     let inst = before;

@@ -1,6 +1,6 @@
 /** Small builders for adapter tests. */
 
-import type { NextActionDates } from '../../functions/ports';
+import type { NextActionDates } from '../../shared/rules/next-actions';
 import { type Borrower, borrowerSchema, type Installment, installmentSchema } from '../../shared/rules/types';
 
 export const NO_DATES: NextActionDates = { aging: null, reminders: null, failedDebits: null };

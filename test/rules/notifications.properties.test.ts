@@ -27,6 +27,7 @@ import {
   type Installment,
   installmentSchema,
   type LocalDate,
+  NOTIFICATION_KINDS,
   SOFT_REASONS,
 } from '../../shared/rules/types';
 
@@ -203,14 +204,7 @@ describe('notification properties', () => {
     const candidateArb = fc.record({
       loanId: fc.constantFrom('L1', 'L2', 'L3'),
       seq: fc.constantFrom('1', '2', '1.2', '1.10'),
-      kind: fc.constantFrom(
-        'CREDIT_REPORT_WARNING',
-        'OVERDUE',
-        'DEBIT_FAILED',
-        'GRACE_LAST_DAY',
-        'DUE_TODAY',
-        'UPCOMING',
-      ) as fc.Arbitrary<NotificationCandidate['kind']>,
+      kind: fc.constantFrom(...NOTIFICATION_KINDS),
       dueDate: fc.integer({ min: 0, max: 30 }).map((n) => addDays(DUE, n)),
       channels: fc.subarray([...CHANNELS]),
     });

@@ -7,28 +7,17 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { type Borrower, borrowerSchema, type LocalDate } from '../../../shared/rules/types';
 import { TABLE_KEYS } from '../../../shared/table-layout';
 import { type BorrowerStore, CorruptItemError } from '../../ports';
-import {
-  type BatchWriteOptions,
-  batchPut,
-  describeProblem,
-  isConditionalFailure,
-  type StoreStats,
-} from './common';
+import { batchPut, conditionalWrite, describeProblem, type StoreOptions } from './common';
 import { borrowerKey } from './keys';
 
 /** Marks an item holding a profile (an item with only an at-risk record has none yet). */
 const ENTITY = 'Borrower';
 
-export interface DynamoBorrowerStoreOptions {
-  stats?: StoreStats;
-  batch?: BatchWriteOptions;
-}
-
 export class DynamoBorrowerStore implements BorrowerStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: DynamoBorrowerStoreOptions = {},
+    private readonly options: StoreOptions = {},
   ) {}
 
   async getBorrower(borrowerId: string): Promise<Borrower | null> {
@@ -87,8 +76,8 @@ export class DynamoBorrowerStore implements BorrowerStore {
   }
 
   async recordFailedDebit(borrowerId: string, on: LocalDate): Promise<void> {
-    try {
-      const out = await this.doc.send(
+    await conditionalWrite(this.options.stats, () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: borrowerKey(borrowerId),
@@ -99,11 +88,7 @@ export class DynamoBorrowerStore implements BorrowerStore {
           ExpressionAttributeValues: { ':on': on, ':null': 'NULL' },
           ReturnConsumedCapacity: 'TOTAL',
         }),
-      );
-      this.options.stats?.recordWrite(out.ConsumedCapacity);
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      if (this.options.stats) this.options.stats.conditionalFailures++;
-    }
+      ),
+    );
   }
 }

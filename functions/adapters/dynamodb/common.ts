@@ -1,6 +1,6 @@
 /**
- * What the DynamoDB stores share: the usage counters the benchmark reads, conditional-failure
- * detection, and the chunked BatchWriteItem with unprocessed-item retries.
+ * What the DynamoDB stores share: their options, the usage counters the benchmark reads, conditional
+ * writes, and the chunked BatchWriteItem with unprocessed-item retries.
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -53,9 +53,34 @@ export class StoreStats {
   }
 }
 
+/** What every DynamoDB store may be given: usage counters, and how bulk loads batch their writes. */
+export interface StoreOptions {
+  stats?: StoreStats;
+  batch?: BatchWriteOptions;
+}
+
 /** True for the error DynamoDB returns when a write's condition does not hold. */
-export function isConditionalFailure(error: unknown): boolean {
+function isConditionalFailure(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Sends one conditional write and records its usage. False when its condition did not hold (counted
+ * as a conditional failure); any other error is thrown.
+ */
+export async function conditionalWrite(
+  stats: StoreStats | undefined,
+  write: () => Promise<{ ConsumedCapacity?: ConsumedCapacity }>,
+): Promise<boolean> {
+  try {
+    const out = await write();
+    stats?.recordWrite(out.ConsumedCapacity);
+    return true;
+  } catch (error) {
+    if (!isConditionalFailure(error)) throw error;
+    if (stats) stats.conditionalFailures++;
+    return false;
+  }
 }
 
 /** A zod error as paths and messages: never the offending values. */

@@ -2,6 +2,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Job } from '../../../shared/table-layout';
 import type { DispatchLog } from '../../use-cases/dispatch';
+import { conditionalWrite } from './common';
 import { dispatchLogKey } from './keys';
 
 export class DynamoDispatchLog implements DispatchLog {
@@ -19,8 +20,8 @@ export class DynamoDispatchLog implements DispatchLog {
 
   /** Keeps the latest day: an old, retried dispatch never moves it back. */
   async markDispatched(job: Job, day: string): Promise<void> {
-    try {
-      await this.doc.send(
+    await conditionalWrite(undefined, () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: dispatchLogKey(job),
@@ -28,9 +29,7 @@ export class DynamoDispatchLog implements DispatchLog {
           ConditionExpression: 'attribute_not_exists(lastDay) OR lastDay < :day',
           ExpressionAttributeValues: { ':day': day },
         }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    }
+      ),
+    );
   }
 }

@@ -3,7 +3,7 @@
  * claims and daily caps (and the usage counters they share). The layout is docs/data-model.md.
  */
 
-export { DynamoBorrowerStore, type DynamoBorrowerStoreOptions } from './borrowers';
-export { type BatchWriteOptions, StoreStats } from './common';
+export { DynamoBorrowerStore } from './borrowers';
+export { type BatchWriteOptions, type StoreOptions, StoreStats } from './common';
 export { DynamoInstallmentStore, type DynamoInstallmentStoreOptions } from './installments';
-export { DynamoCapStore, DynamoClaimStore, type DynamoStoreOptions } from './occurrences';
+export { DynamoCapStore, DynamoClaimStore } from './occurrences';

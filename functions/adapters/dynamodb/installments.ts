@@ -4,22 +4,12 @@
  * attributes hold the installment's next action date for that job (docs/data-model.md).
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { compareSeq } from '../../../shared/rules/installment';
+import type { NextActionDates } from '../../../shared/rules/next-actions';
 import { type Installment, installmentSchema, type LocalDate } from '../../../shared/rules/types';
 import { JOB_INDEXES, type Job, TABLE_KEYS } from '../../../shared/table-layout';
-import {
-  CorruptItemError,
-  type DueEntry,
-  type DuePage,
-  type InstallmentStore,
-  type NextActionDates,
-} from '../../ports';
-import {
-  type BatchWriteOptions,
-  batchPut,
-  describeProblem,
-  isConditionalFailure,
-  type StoreStats,
-} from './common';
+import { CorruptItemError, type DueEntry, type DuePage, type InstallmentStore } from '../../ports';
+import { batchPut, conditionalWrite, describeProblem, type StoreOptions, type StoreStats } from './common';
 import {
   installmentKey,
   JOB_INDEX_ATTRIBUTES,
@@ -38,22 +28,9 @@ const STORAGE_ATTRIBUTES = new Set([
   ...JOB_INDEX_ATTRIBUTES,
 ]);
 
-export interface DynamoInstallmentStoreOptions {
-  stats?: StoreStats;
+export interface DynamoInstallmentStoreOptions extends StoreOptions {
   /** Items per Query page when the caller gives none. */
   defaultPageSize?: number;
-  batch?: BatchWriteOptions;
-}
-
-/** Numeric, part by part: `"1.2"` before `"1.10"`. */
-function compareSeq(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 export class DynamoInstallmentStore implements InstallmentStore {
@@ -117,8 +94,8 @@ export class DynamoInstallmentStore implements InstallmentStore {
   }
 
   async createInstallment(inst: Installment, next: NextActionDates): Promise<'created' | 'exists'> {
-    try {
-      const out = await this.doc.send(
+    const created = await conditionalWrite(this.stats, () =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: this.toItem(inst, inst.version, next),
@@ -126,14 +103,9 @@ export class DynamoInstallmentStore implements InstallmentStore {
           ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
           ReturnConsumedCapacity: 'TOTAL',
         }),
-      );
-      this.stats?.recordWrite(out.ConsumedCapacity);
-      return 'created';
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      if (this.stats) this.stats.conditionalFailures++;
-      return 'exists';
-    }
+      ),
+    );
+    return created ? 'created' : 'exists';
   }
 
   async putInstallments(items: { inst: Installment; next: NextActionDates }[]): Promise<void> {
@@ -152,10 +124,10 @@ export class DynamoInstallmentStore implements InstallmentStore {
     next: NextActionDates,
   ): Promise<{ saved: true; version: number } | { saved: false }> {
     const version = expectedVersion + 1;
-    try {
-      // A whole-item put: the job index attributes of jobs with no next date are absent from the new
-      // item, so it leaves those sparse indexes (the same effect as a REMOVE).
-      const out = await this.doc.send(
+    // A whole-item put: the job index attributes of jobs with no next date are absent from the new
+    // item, so it leaves those sparse indexes (the same effect as a REMOVE).
+    const saved = await conditionalWrite(this.stats, () =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: this.toItem(inst, version, next),
@@ -164,14 +136,9 @@ export class DynamoInstallmentStore implements InstallmentStore {
           ExpressionAttributeValues: { ':expected': expectedVersion },
           ReturnConsumedCapacity: 'TOTAL',
         }),
-      );
-      this.stats?.recordWrite(out.ConsumedCapacity);
-      return { saved: true, version };
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      if (this.stats) this.stats.conditionalFailures++;
-      return { saved: false };
-    }
+      ),
+    );
+    return saved ? { saved: true, version } : { saved: false };
   }
 
   async *queryDue(

@@ -2,9 +2,11 @@
  * Every key value of the single table, built here and nowhere else (attribute and index names come
  * from `shared/table-layout.ts`). The layout is described in docs/data-model.md.
  */
+
+import type { NextActionDates } from '../../../shared/rules/next-actions';
 import type { LocalDate } from '../../../shared/rules/types';
 import { JOB_INDEXES, JOBS, type Job, type TABLE_KEYS } from '../../../shared/table-layout';
-import type { NextActionDates, OccurrenceKey } from '../../ports';
+import type { OccurrenceKey } from '../../ports';
 
 /** `{ PK, SK }`, by the attribute names of `shared/table-layout.ts`. */
 export type TableKey = Record<typeof TABLE_KEYS.partitionKey | typeof TABLE_KEYS.sortKey, string>;

@@ -13,7 +13,7 @@ import {
 import type { LocalDate } from '../../../shared/rules/types';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../../shared/table-layout';
 import type { CapStore, ClaimResult, ClaimStatus, ClaimStore, OccurrenceKey } from '../../ports';
-import { isConditionalFailure, type StoreStats } from './common';
+import { conditionalWrite, type StoreOptions } from './common';
 import { capKey, claimKey } from './keys';
 
 const PENDING = 'PENDING';
@@ -27,15 +27,11 @@ const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 /** Instants compared as strings must share one format. */
 const normalizeInstant = (iso: string) => new Date(iso).toISOString();
 
-export interface DynamoStoreOptions {
-  stats?: StoreStats;
-}
-
 export class DynamoClaimStore implements ClaimStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: DynamoStoreOptions = {},
+    private readonly options: StoreOptions = {},
   ) {}
 
   async claim(key: OccurrenceKey, leaseUntil: string, now: string): Promise<ClaimResult> {
@@ -61,9 +57,9 @@ export class DynamoClaimStore implements ClaimStore {
     return { result: 'busy' };
   }
 
-  private async tryClaim(key: OccurrenceKey, leaseUntil: string, now: string): Promise<boolean> {
-    try {
-      const out = await this.doc.send(
+  private tryClaim(key: OccurrenceKey, leaseUntil: string, now: string): Promise<boolean> {
+    return conditionalWrite(this.options.stats, () =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -80,14 +76,8 @@ export class DynamoClaimStore implements ClaimStore {
           ExpressionAttributeValues: { ':pending': PENDING, ':now': now },
           ReturnConsumedCapacity: 'TOTAL',
         }),
-      );
-      this.options.stats?.recordWrite(out.ConsumedCapacity);
-      return true;
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      if (this.options.stats) this.options.stats.conditionalFailures++;
-      return false;
-    }
+      ),
+    );
   }
 
   async complete(key: OccurrenceKey, status: ClaimStatus): Promise<void> {
@@ -115,8 +105,8 @@ export class DynamoClaimStore implements ClaimStore {
   }
 
   async release(key: OccurrenceKey): Promise<void> {
-    try {
-      const out = await this.doc.send(
+    await conditionalWrite(this.options.stats, () =>
+      this.doc.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: claimKey(key),
@@ -125,12 +115,8 @@ export class DynamoClaimStore implements ClaimStore {
           ExpressionAttributeValues: { ':pending': PENDING },
           ReturnConsumedCapacity: 'TOTAL',
         }),
-      );
-      this.options.stats?.recordWrite(out.ConsumedCapacity);
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      if (this.options.stats) this.options.stats.conditionalFailures++;
-    }
+      ),
+    );
   }
 }
 
@@ -138,7 +124,7 @@ export class DynamoCapStore implements CapStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: DynamoStoreOptions = {},
+    private readonly options: StoreOptions = {},
   ) {}
 
   async sentOn(borrowerId: string, day: LocalDate): Promise<number> {
@@ -157,8 +143,8 @@ export class DynamoCapStore implements CapStore {
 
   async reserve(borrowerId: string, day: LocalDate, occurrenceId: string, cap: number): Promise<boolean> {
     if (cap <= 0) return false;
-    try {
-      const out = await this.doc.send(
+    return conditionalWrite(this.options.stats, () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: capKey(borrowerId, day),
@@ -174,13 +160,7 @@ export class DynamoCapStore implements CapStore {
           },
           ReturnConsumedCapacity: 'TOTAL',
         }),
-      );
-      this.options.stats?.recordWrite(out.ConsumedCapacity);
-      return true;
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      if (this.options.stats) this.options.stats.conditionalFailures++;
-      return false;
-    }
+      ),
+    );
   }
 }

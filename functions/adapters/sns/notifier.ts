@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 import type { OutboundMessage } from '../../../shared/rules/types';
 import type { Notifier } from '../../ports';
-import { type DeliveryOptions, deliverInBatches } from '../batch-delivery';
+import { batchFailures, type DeliveryOptions, deliverInBatches } from '../batch-delivery';
 
 export const NOTIFICATION_SCHEMA = 'repayment-sentinel.notification/1';
 
@@ -44,6 +44,15 @@ export function notificationBody(m: OutboundMessage): NotificationBody {
   };
 }
 
+/** The message attributes the channel workers' subscription filter policies match on. */
+export function notificationAttributes(m: OutboundMessage): PublishBatchRequestEntry['MessageAttributes'] {
+  return {
+    channel: { DataType: 'String', StringValue: m.channel },
+    kind: { DataType: 'String', StringValue: m.kind },
+    locale: { DataType: 'String', StringValue: m.locale },
+  };
+}
+
 /** Names a message by ids only (for errors and logs): never its text or address. */
 const refOf = (m: OutboundMessage, index: number) =>
   `#${index} ${m.loanId}/${m.seq} ${m.kind} ${m.occurrence} ${m.channel}`;
@@ -72,11 +81,7 @@ export class SnsNotifier implements Notifier {
             PublishBatchRequestEntries: batch.map(({ id, item }) => this.entry(id, item)),
           }),
         );
-        return (out.Failed ?? []).map((f) => ({
-          id: f.Id ?? '',
-          code: f.Code ?? 'Unknown',
-          senderFault: f.SenderFault === true,
-        }));
+        return batchFailures(out.Failed);
       },
     });
   }
@@ -85,11 +90,7 @@ export class SnsNotifier implements Notifier {
     return {
       Id: id,
       Message: JSON.stringify(notificationBody(m)),
-      MessageAttributes: {
-        channel: { DataType: 'String', StringValue: m.channel },
-        kind: { DataType: 'String', StringValue: m.kind },
-        locale: { DataType: 'String', StringValue: m.locale },
-      },
+      MessageAttributes: notificationAttributes(m),
       // A FIFO topic deduplicates a republished occurrence (5-minute window) and orders per borrower.
       ...(this.fifo
         ? {

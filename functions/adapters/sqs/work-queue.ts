@@ -3,7 +3,7 @@
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkQueue } from '../../ports';
-import { type DeliveryOptions, deliverInBatches } from '../batch-delivery';
+import { batchFailures, type DeliveryOptions, deliverInBatches } from '../batch-delivery';
 
 export class SqsWorkQueue<T> implements WorkQueue<T> {
   constructor(
@@ -25,11 +25,7 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
             Entries: batch.map(({ id, item }) => ({ Id: id, MessageBody: JSON.stringify(item) })),
           }),
         );
-        return (out.Failed ?? []).map((f) => ({
-          id: f.Id ?? '',
-          code: f.Code ?? 'Unknown',
-          senderFault: f.SenderFault === true,
-        }));
+        return batchFailures(out.Failed);
       },
     });
   }

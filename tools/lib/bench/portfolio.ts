@@ -23,7 +23,6 @@
  * (the restore step puts back exactly what a run changed).
  */
 
-import type { NextActionDates } from '../../../functions/ports';
 import type { Deps } from '../../../functions/use-cases/deps';
 import { planAging } from '../../../functions/use-cases/plan-aging';
 import { planFailedDebitsGroup, planRemindersGroup } from '../../../functions/use-cases/plan-notifications';
@@ -32,7 +31,7 @@ import type { Config } from '../../../shared/config/schema';
 import { addDays, minDate, toInstant } from '../../../shared/rules/calendar';
 import { recordDebitResult } from '../../../shared/rules/debit-results';
 import { newInstallment } from '../../../shared/rules/installment';
-import { nextActionDates } from '../../../shared/rules/next-actions';
+import { type NextActionDates, nextActionDates } from '../../../shared/rules/next-actions';
 import {
   type Borrower,
   type DeclineReason,

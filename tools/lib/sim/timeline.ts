@@ -5,6 +5,7 @@
 import type { Config } from '../../../shared/config/schema';
 import { bucketFor } from '../../../shared/rules/buckets-escalation';
 import { dpdOn } from '../../../shared/rules/dpd';
+import { compareSeq } from '../../../shared/rules/installment';
 import { outstandingOn } from '../../../shared/rules/outstanding';
 import { penaltyToDate } from '../../../shared/rules/penalty';
 import type { Installment, LocalDate } from '../../../shared/rules/types';
@@ -64,16 +65,7 @@ export interface FinalRecord {
 export type TimedRecord = NotificationRecord | NotificationSkippedRecord | TransitionRecord | EventRecord;
 export type TimelineRecord = TimedRecord | FinalRecord;
 
-/** Compares installment seqs numerically part by part: `"1.2"` before `"1.10"`, `"1"` before `"1.1"`. */
-export function compareSeq(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+export { compareSeq };
 
 /** Orders installments (or `final` records) by `loanId`, then `seq` numerically. */
 export const compareInstallments = (
