@@ -11,14 +11,9 @@
  */
 import { addDays, localDateOf, maxDate, minDate } from '../../shared/rules/calendar';
 import type { Job } from '../../shared/table-layout';
-import type { WorkQueue } from '../ports';
+import type { DispatchLog, WorkQueue } from '../ports';
+import type { WorkItem } from '../schemas/work-item';
 import type { Deps } from './deps';
-import type { WorkItem } from './scheduled-job';
-
-export interface DispatchLog {
-  lastDispatched(job: Job): Promise<string | null>;
-  markDispatched(job: Job, day: string): Promise<void>;
-}
 
 export async function dispatchJob(
   deps: Pick<Deps, 'config'>,

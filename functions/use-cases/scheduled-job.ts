@@ -17,6 +17,7 @@ import type { Job } from '../../shared/table-layout';
 import { METRIC } from '../../shared/telemetry-names';
 import { CorruptItemError } from '../ports';
 import type { AuditEntry } from '../ports/audit';
+import type { ShardResume, WorkItem } from '../schemas/work-item';
 import { count, logger } from '../wiring/telemetry';
 import { mapLimit } from './concurrency';
 import type { Deps } from './deps';
@@ -30,24 +31,6 @@ import {
 } from './outbox';
 import { planAging } from './plan-aging';
 import { planFailedDebitsGroup, planRemindersGroup } from './plan-notifications';
-
-export interface WorkItem {
-  job: Job;
-  /** The schedule's scheduled time: business "now" of the whole run. */
-  scheduledTime: string;
-  /** The index partition dates to read, oldest first (earlier days: what a missed run left behind). */
-  partitions: string[];
-  /** The shards to read (at once, `jobs.concurrency` borrower groups in flight in all), each through every partition. */
-  shards: number[];
-  /** Where to resume shards a previous invocation handed back: the first partition still to read, the key to go on from. */
-  resume?: ShardResume[];
-}
-
-export interface ShardResume {
-  shard: number;
-  partition: string;
-  startKey?: Record<string, unknown>;
-}
 
 export interface WorkSummary {
   job: Job;
@@ -66,7 +49,6 @@ export interface WorkSummary {
   continuation?: WorkItem;
 }
 
-/** Rules of one job for one borrower's installments: a change per installment (or null: nothing to do). */
 /** Business time of a run: the scheduled instant, its local day, and `at` as records carry it (local offset). */
 export interface JobContext {
   now: string;
@@ -76,6 +58,7 @@ export interface JobContext {
   owner: string;
 }
 
+/** Rules of one job for one borrower's installments: a change per installment (or null: nothing to do). */
 export type GroupPlanner = (
   deps: Deps,
   borrower: Borrower,

@@ -5,10 +5,9 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
-import { localDate } from '../../shared/rules/types';
-import { JOBS, type Job } from '../../shared/table-layout';
-import { runWorkItem, type WorkItem } from '../use-cases/scheduled-job';
+import type { Job } from '../../shared/table-layout';
+import { workItemSchema } from '../schemas/work-item';
+import { runWorkItem } from '../use-cases/scheduled-job';
 import { withPowertools } from './middleware';
 import { getRuntime } from './runtime';
 import { logger } from './telemetry';
@@ -16,42 +15,11 @@ import { logger } from './telemetry';
 /** Time kept in hand for the last page and the hand-over before Lambda's timeout. */
 const YIELD_BEFORE_TIMEOUT_MS = 60_000;
 
-const shard = z.number().int().nonnegative();
-const workItemSchema = z
-  .object({
-    job: z.enum(JOBS),
-    scheduledTime: z.iso.datetime({ offset: true }),
-    partitions: z.array(localDate).min(1),
-    shards: z.array(shard).min(1),
-    resume: z
-      .array(
-        z.object({ shard, partition: localDate, startKey: z.record(z.string(), z.unknown()).optional() }),
-      )
-      .optional(),
-  })
-  .or(
-    // A message of the previous version (one shard per work item) still queued during a deploy.
-    z
-      .object({
-        job: z.enum(JOBS),
-        scheduledTime: z.iso.datetime({ offset: true }),
-        partitions: z.array(localDate).min(1),
-        shard,
-        startKey: z.record(z.string(), z.unknown()).optional(),
-      })
-      .transform(({ shard, startKey, partitions, ...rest }) => ({
-        ...rest,
-        partitions,
-        shards: [shard],
-        ...(startKey ? { resume: [{ shard, partition: partitions[0] as string, startKey }] } : {}),
-      })),
-  );
-
 export function makeJobWorker(job: Job) {
   const processor = new BatchProcessor(EventType.SQS);
   return withPowertools(async (event: SQSEvent, context: Context) => {
     const recordHandler = async (record: SQSRecord) => {
-      const item: WorkItem = workItemSchema.parse(JSON.parse(record.body));
+      const item = workItemSchema.parse(JSON.parse(record.body));
       if (item.job !== job) throw new Error(`work item for ${item.job} sent to the ${job} worker`);
       const { deps, queues } = getRuntime();
       const summary = await runWorkItem(deps, item, {

@@ -15,12 +15,12 @@ import {
 } from '../adapters/dynamodb';
 import { DynamoDispatchLog } from '../adapters/dynamodb/dispatch-log';
 import { EventBridgePublisher } from '../adapters/eventbridge/publisher';
+import { loggerAuditLog } from '../adapters/logs/audit-log';
 import { SnsNotifier } from '../adapters/sns/notifier';
 import { SqsWorkQueue } from '../adapters/sqs/work-queue';
-import { type AuditLog, loggerAuditLog } from '../ports/audit';
+import type { AuditLog, DispatchLog } from '../ports';
+import type { WorkItem } from '../schemas/work-item';
 import type { Deps } from '../use-cases/deps';
-import type { DispatchLog } from '../use-cases/dispatch';
-import type { WorkItem } from '../use-cases/scheduled-job';
 import { type ClientFactory, getClients, setClientFactory } from './aws-clients';
 import { type Env, parseEnv } from './env';
 

@@ -22,8 +22,8 @@ const T2 = '2026-12-10T01:10:00.000Z';
 const anOccurrence = (): OccurrenceKey => ({
   loanId: uniqueId('L'),
   seq: '1',
-  kind: 'OVERDUE',
-  occurrence: '2026-12-10#1',
+  kind: 'RepaymentPlanAdjustmentRejected',
+  occurrence: 'r1',
 });
 
 describe('DynamoClaimStore', () => {
@@ -44,9 +44,12 @@ describe('DynamoClaimStore', () => {
   it('a completed occurrence is done, with its status, lease or not', async () => {
     const key = anOccurrence();
     await claims.claim(key, T1, T0);
-    await claims.complete(key, 'SENT');
-    expect(await claims.claim(key, T2, T0)).toEqual({ result: 'done', status: 'SENT' });
-    expect(await claims.claim(key, T2, '2027-06-01T00:00:00Z')).toEqual({ result: 'done', status: 'SENT' });
+    await claims.complete(key, 'PUBLISHED');
+    expect(await claims.claim(key, T2, T0)).toEqual({ result: 'done', status: 'PUBLISHED' });
+    expect(await claims.claim(key, T2, '2027-06-01T00:00:00Z')).toEqual({
+      result: 'done',
+      status: 'PUBLISHED',
+    });
   });
 
   it('release lets a later run claim again, but never forgets a completed one', async () => {
@@ -54,9 +57,9 @@ describe('DynamoClaimStore', () => {
     await claims.claim(key, T1, T0);
     await claims.release(key);
     expect(await claims.claim(key, T1, T0)).toEqual({ result: 'claimed' });
-    await claims.complete(key, 'UNREACHABLE');
+    await claims.complete(key, 'PUBLISHED');
     await claims.release(key);
-    expect(await claims.claim(key, T2, T1)).toEqual({ result: 'done', status: 'UNREACHABLE' });
+    expect(await claims.claim(key, T2, T1)).toEqual({ result: 'done', status: 'PUBLISHED' });
   });
 
   it('exactly one of many concurrent claims wins', async () => {

@@ -15,9 +15,11 @@ describe('keys', () => {
     expect(installmentKey('L1', '3.2')).toEqual({ PK: 'LOAN#L1', SK: 'INST#3.2' });
     expect(borrowerKey('B1')).toEqual({ PK: 'BORROWER#B1', SK: 'PROFILE' });
     expect(capKey('B1', '2026-12-10')).toEqual({ PK: 'BORROWER#B1', SK: 'CAP#2026-12-10' });
-    expect(claimKey({ loanId: 'L1', seq: '2', kind: 'OVERDUE', occurrence: '2026-12-10#4' })).toEqual({
+    expect(
+      claimKey({ loanId: 'L1', seq: '2', kind: 'InstallmentOverdue', occurrence: '2026-12-10' }),
+    ).toEqual({
       PK: 'LOAN#L1',
-      SK: 'CLAIM#2#OVERDUE#2026-12-10#4',
+      SK: 'CLAIM#2#InstallmentOverdue#2026-12-10',
     });
     expect(jobPartitionKey('failedDebits', '2026-12-10', 7)).toBe('FAILED_DEBITS#2026-12-10#7');
   });

@@ -67,27 +67,18 @@ describe('publish batching', () => {
     expect(items.map((i) => i.shards)).toEqual([[0, 1], [2, 3], [4]]);
   });
 
-  it('still takes a work item of the previous version (one shard, its start key apart)', async () => {
+  it('reports a malformed work item (one `shard` instead of `shards`) as a batch item failure', async () => {
     // Prepare
     h = await startHarness({ jobs: { shards: 1, shardsPerWorkItem: 1 } });
     await h.load([borrower('b1', 760)], [inst('L1', 'b1')]);
     const scheduledTime = h.scheduledTime('reminders', '2026-12-09');
     h.setClock(scheduledTime);
-    const partitions = [
-      '2026-12-03',
-      '2026-12-04',
-      '2026-12-05',
-      '2026-12-06',
-      '2026-12-07',
-      '2026-12-08',
-      '2026-12-09',
-    ];
-    const body = JSON.stringify({ job: 'reminders', scheduledTime, partitions, shard: 0 });
+    const body = JSON.stringify({ job: 'reminders', scheduledTime, partitions: ['2026-12-09'], shard: 0 });
     // Act
     const result = await h.runWorker('reminders', [body]);
     // Assess
-    expect(result.batchItemFailures).toEqual([]);
-    expect(h.messages.map((m) => m.channel).sort()).toEqual(['email', 'push', 'sms']);
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(h.messages).toEqual([]);
   });
 });
 

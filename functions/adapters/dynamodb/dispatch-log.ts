@@ -1,7 +1,7 @@
 /** The dispatch log on DynamoDB: the last day each job was dispatched for (one small item per job). */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Job } from '../../../shared/table-layout';
-import type { DispatchLog } from '../../use-cases/dispatch';
+import type { DispatchLog } from '../../ports';
 import { conditionalWrite } from './common';
 import { dispatchLogKey } from './keys';
 
@@ -18,7 +18,6 @@ export class DynamoDispatchLog implements DispatchLog {
     return typeof Item?.lastDay === 'string' ? Item.lastDay : null;
   }
 
-  /** Keeps the latest day: an old, retried dispatch never moves it back. */
   async markDispatched(job: Job, day: string): Promise<void> {
     await conditionalWrite(undefined, () =>
       this.doc.send(
