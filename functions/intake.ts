@@ -14,7 +14,7 @@ import { withPowertools } from './wiring/middleware';
 import { getRuntime } from './wiring/runtime';
 import { count, logger } from './wiring/telemetry';
 
-export class IntakeRejectedError extends Error {
+class IntakeRejectedError extends Error {
   override name = 'IntakeRejectedError';
 }
 

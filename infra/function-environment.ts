@@ -17,7 +17,7 @@ export class EnvironmentTooLargeError extends Error {
 }
 
 /** Bytes `environment` takes against the limit, counting each token at its allowance. */
-export function environmentBytes(environment: Record<string, string>): number {
+function environmentBytes(environment: Record<string, string>): number {
   let bytes = 0;
   for (const [key, value] of Object.entries(environment)) {
     bytes +=

@@ -13,7 +13,7 @@ const seq = z
   .transform(String);
 const amount = z.number().int().positive().max(MAX_AMOUNT_FEN);
 
-export const debitAttemptCompletedSchema = z
+const debitAttemptCompletedSchema = z
   .object({
     loanId: id,
     seq,
@@ -28,7 +28,7 @@ export const debitAttemptCompletedSchema = z
     path: ['reason'],
   });
 
-export const repaymentReceivedSchema = z.object({
+const repaymentReceivedSchema = z.object({
   loanId: id,
   seq,
   paymentId: id,
@@ -37,7 +37,7 @@ export const repaymentReceivedSchema = z.object({
 });
 
 /** `action`, `days` and `parts` are checked by the adjustment rules, which answer INVALID_REQUEST. */
-export const repaymentPlanAdjustmentRequestedSchema = z.object({
+const repaymentPlanAdjustmentRequestedSchema = z.object({
   requestId: id,
   loanId: id,
   seq,
@@ -69,7 +69,7 @@ const envelopeSchema = z.object({
 });
 
 /** The largest envelope we accept; EventBridge itself caps entries at 256 KB. */
-export const MAX_INTAKE_BYTES = 16 * 1024;
+const MAX_INTAKE_BYTES = 16 * 1024;
 
 export type ParseResult = { ok: true; event: IntakeEvent; id?: string } | { ok: false; reason: string };
 

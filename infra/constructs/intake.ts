@@ -23,15 +23,15 @@ import { deadLetterQueue, QueueWithDlq } from './secure-queue';
 import { SentinelFunction } from './sentinel-function';
 
 /** Who publishes intake events: the payment side (debits, payments) and the lender app (requests). */
-export const INTAKE_SOURCES = ['lender.payments', 'lender.app'] as const;
-export const INTAKE_DETAIL_TYPES = [
+const INTAKE_SOURCES = ['lender.payments', 'lender.app'] as const;
+const INTAKE_DETAIL_TYPES = [
   'DebitAttemptCompleted',
   'RepaymentReceived',
   'RepaymentPlanAdjustmentRequested',
 ] as const;
 
 const INTAKE_TIMEOUT = Duration.seconds(30);
-/** How long an outbox entry stays leased to the delivery that wrote it (functions/use-cases/outbox.ts). */
+/** How long an outbox entry stays leased to the delivery that wrote it (functions/use-cases/outbox/lease.ts). */
 const OUTBOX_LEASE = Duration.minutes(5);
 /**
  * At least 6x the timeout (AWS's guidance), and longer than the outbox lease: a delivery that died

@@ -27,7 +27,7 @@ export const JOB_WIRING: Record<Job, { handlerFile: string; queueEnv: string; ti
  */
 export const WORKER_TIMEOUT = Duration.minutes(5);
 /** AWS's guidance for SQS event sources: visibility at least 6x the function timeout. */
-export const WORKER_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
+const WORKER_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
 
 /*
  * Every worker reads the borrower and installments (GetItem) and writes installments, cap and
@@ -39,8 +39,8 @@ const WORKER_TABLE_ACTIONS: TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutIt
  * Concurrent workers per job: one per work item of a run (`jobs.shards / jobs.shardsPerWorkItem`,
  * rounded up), capped so a run's burst on SNS and the table stays bounded.
  */
-export const MAX_WORKERS_PER_JOB = 20;
-export const workerConcurrency = (config: Config) =>
+const MAX_WORKERS_PER_JOB = 20;
+const workerConcurrency = (config: Config) =>
   Math.min(Math.ceil(config.jobs.shards / config.jobs.shardsPerWorkItem), MAX_WORKERS_PER_JOB);
 
 export interface JobsProps {
@@ -92,7 +92,7 @@ export class Jobs extends Construct {
         .grantPutEvents(props.eventBus)
         /*
          * Aging sends no message of its own, but every worker flushes outbox entries it takes over
-         * from a run that died (functions/use-cases/outbox.ts), and those may hold reminders.
+         * from a run that died (functions/use-cases/outbox/), and those may hold reminders.
          */
         .grantPublish(props.notificationsTopic, props.notificationsKey)
         // Continuations go back on its own queue: the variable the worker reads, and WORK_QUEUE_URL.

@@ -40,14 +40,14 @@ const timeZone = z.string().superRefine((zone, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'expected an IANA time zone (e.g. Asia/Shanghai)' });
 });
 
-export const creditTierSchema = strict({
+const creditTierSchema = strict({
   tier: z.string().min(1),
   minScore: int(SCORE_MIN, SCORE_MAX),
   maxScore: int(SCORE_MIN, SCORE_MAX),
   graceDays: int(0, 30),
 });
 
-export const bucketSchema = strict({
+const bucketSchema = strict({
   name: z.string().min(1),
   minDpd: int(1, 3650),
   maxDpd: int(1, 3650).nullable(),
@@ -121,7 +121,7 @@ export const configSchema = baseSchema.superRefine(
 export type Config = z.infer<typeof configSchema>;
 
 /** True when `zone` names an IANA time zone both Intl and Temporal know (not an offset like +08:00). */
-export function isIanaTimeZone(zone: string): boolean {
+function isIanaTimeZone(zone: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

@@ -22,7 +22,7 @@ import {
 } from './types';
 
 /** Between an e-mail's subject line and its body. */
-export const EMAIL_SUBJECT_SEPARATOR = '\n\n';
+const EMAIL_SUBJECT_SEPARATOR = '\n\n';
 
 const DATE_STYLE: Record<Locale, Intl.DateTimeFormatOptions> = {
   'zh-CN': { month: 'long', day: 'numeric' },

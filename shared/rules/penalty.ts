@@ -14,7 +14,7 @@ import type { Installment, LocalDate } from './types';
  * Penalty of one DPD day at the principal outstanding now: floor(P × ppm / 1e6), integer fen.
  * @example dailyPenalty({ principal: 100_000, paidPrincipal: 0, penaltyDailyRatePpm: 500 }) // 50
  */
-export function dailyPenalty(
+function dailyPenalty(
   inst: Pick<Installment, 'principal' | 'paidPrincipal' | 'penaltyDailyRatePpm'>,
 ): number {
   // BigInt keeps the product exact whatever the principal.
@@ -26,7 +26,7 @@ export function dailyPenalty(
  * Potential penalty of the current due date for DPD days 1..dpdOn(day), as if OVERDUE: the
  * checkpoint's amount plus a day's penalty at today's principal for each day after it.
  */
-export function potentialPenaltyOn(inst: Installment, day: LocalDate): number {
+function potentialPenaltyOn(inst: Installment, day: LocalDate): number {
   const checkpoint = inst.penaltyCheckpoint ?? { on: inst.dueDate, amount: 0 };
   const checkpointDpd = Math.max(0, daysBetween(inst.dueDate, checkpoint.on));
   return checkpoint.amount + Math.max(0, dpdOn(inst, day) - checkpointDpd) * dailyPenalty(inst);

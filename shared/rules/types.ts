@@ -16,12 +16,12 @@ export const fen = z.number().int().nonnegative();
 export const SCORE_MIN = 350;
 export const SCORE_MAX = 950;
 
-export const STATUSES = ['SCHEDULED', 'IN_GRACE', 'OVERDUE', 'WRITTEN_OFF', 'PAID', 'RESTRUCTURED'] as const;
-export const statusSchema = z.enum(STATUSES);
+const STATUSES = ['SCHEDULED', 'IN_GRACE', 'OVERDUE', 'WRITTEN_OFF', 'PAID', 'RESTRUCTURED'] as const;
+const statusSchema = z.enum(STATUSES);
 export type Status = z.infer<typeof statusSchema>;
 
 export const CHANNELS = ['push', 'sms', 'email'] as const;
-export const channelSchema = z.enum(CHANNELS);
+const channelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof channelSchema>;
 
 export const LOCALES = ['zh-CN', 'en-US'] as const;
@@ -50,11 +50,8 @@ export const NOTIFICATION_KINDS = [
   'DUE_TODAY',
   'UPCOMING',
 ] as const; // in cap priority order, highest first
-export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
+const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
-
-export const BUCKETS = ['M1', 'M2', 'M3', 'M3+'] as const;
-export type Bucket = string; // names come from config `buckets`; the defaults are BUCKETS
 
 export const DETAIL_TYPES = [
   'InstallmentEnteredGrace',
@@ -128,7 +125,6 @@ export const debitFactsSchema = z.object({
   retriesRequested: z.number().int().nonnegative().default(0),
   lastRetryOn: localDate.nullable().default(null),
 });
-export type DebitFacts = z.infer<typeof debitFactsSchema>;
 
 /** What the reminders run has already handled for the current due date. */
 export const reminderFactsSchema = z.object({
@@ -141,13 +137,11 @@ export const reminderFactsSchema = z.object({
   /** Day a CREDIT_REPORT_WARNING was sent or recorded unreachable. */
   creditWarnedOn: localDate.nullable().default(null),
 });
-export type ReminderFacts = z.infer<typeof reminderFactsSchema>;
 
 export const escalationFactsSchema = z.object({
   manualInterventionRequested: z.boolean().default(false),
   creditReportRequested: z.boolean().default(false),
 });
-export type EscalationFacts = z.infer<typeof escalationFactsSchema>;
 
 /**
  * Potential penalty of the current due date, materialised at a checkpoint: the penalty for DPD days
@@ -155,11 +149,10 @@ export type EscalationFacts = z.infer<typeof escalationFactsSchema>;
  * start of each day. It only becomes owed if the installment becomes OVERDUE (grace days retroactive).
  * Later days accrue at floor(principalOutstanding × ppm / 1e6) each, so it is derived, not stored daily.
  */
-export const penaltyCheckpointSchema = z.object({ on: localDate, amount: fen });
-export type PenaltyCheckpoint = z.infer<typeof penaltyCheckpointSchema>;
+const penaltyCheckpointSchema = z.object({ on: localDate, amount: fen });
 
 /** A domain event for the bus (RULES.md section 5), before it is published. */
-export const domainEventSchema = z.object({
+const domainEventSchema = z.object({
   detailType: z.enum(DETAIL_TYPES),
   loanId: z.string(),
   seq: z.string(),
@@ -170,7 +163,7 @@ export const domainEventSchema = z.object({
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 
 /** One rendered message for one channel of a notification, as published to SNS. */
-export const outboundMessageSchema = z.object({
+const outboundMessageSchema = z.object({
   borrowerId: z.string(),
   channel: channelSchema,
   address: z.string(),
@@ -189,7 +182,7 @@ export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
  * that write is the occurrences' claim. The lease says which run publishes them until when; an
  * expired lease may be taken over by a later run.
  */
-export const outboxEntrySchema = z.object({
+const outboxEntrySchema = z.object({
   id: z.string(),
   leaseOwner: z.string(),
   leaseUntil: z.string(),
@@ -197,7 +190,7 @@ export const outboxEntrySchema = z.object({
   messages: z.array(outboundMessageSchema).default([]),
 });
 export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
-export const outboxSchema = z.array(outboxEntrySchema);
+const outboxSchema = z.array(outboxEntrySchema);
 export type Outbox = z.infer<typeof outboxSchema>;
 
 /** The stored state of one installment: facts from which every derived value is computed. */

@@ -94,7 +94,7 @@ export function describeProblem(error: ZodError): string {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Exponential backoff with full jitter. */
-export const backoffMs = (attempt: number, baseMs: number, capMs = 5_000) =>
+const backoffMs = (attempt: number, baseMs: number, capMs = 5_000) =>
   Math.round(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
 
 export interface BatchWriteOptions {

@@ -4,6 +4,6 @@
  */
 
 export { DynamoBorrowerStore } from './borrowers';
-export { type BatchWriteOptions, type StoreOptions, StoreStats } from './common';
-export { DynamoInstallmentStore, type DynamoInstallmentStoreOptions } from './installments';
+export { StoreStats } from './common';
+export { DynamoInstallmentStore } from './installments';
 export { DynamoCapStore, DynamoClaimStore } from './occurrences';

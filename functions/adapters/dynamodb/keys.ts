@@ -12,7 +12,7 @@ import type { OccurrenceKey } from '../../ports';
 export type TableKey = Record<typeof TABLE_KEYS.partitionKey | typeof TABLE_KEYS.sortKey, string>;
 
 /** Partition prefix of each job's sparse index. */
-export const JOB_PREFIX: Record<Job, string> = {
+const JOB_PREFIX: Record<Job, string> = {
   aging: 'AGING',
   reminders: 'REMINDERS',
   failedDebits: 'FAILED_DEBITS',

@@ -12,7 +12,7 @@ import { SERVICE_NAME } from '../../../shared/telemetry-names';
 import type { EventPublisher } from '../../ports';
 import { type DeliveryOptions, deliverInBatches } from '../batch-delivery';
 
-export const EVENT_SOURCE = SERVICE_NAME;
+const EVENT_SOURCE = SERVICE_NAME;
 
 /** The entry of one event. `loanId` and `seq` come first so the rule's own detail may not lose them. */
 export function eventEntry(event: DomainEvent, eventBusName: string): PutEventsRequestEntry {

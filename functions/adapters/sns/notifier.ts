@@ -45,7 +45,7 @@ export function notificationBody(m: OutboundMessage): NotificationBody {
 }
 
 /** The message attributes the channel workers' subscription filter policies match on. */
-export function notificationAttributes(m: OutboundMessage): PublishBatchRequestEntry['MessageAttributes'] {
+function notificationAttributes(m: OutboundMessage): PublishBatchRequestEntry['MessageAttributes'] {
   return {
     channel: { DataType: 'String', StringValue: m.channel },
     kind: { DataType: 'String', StringValue: m.kind },

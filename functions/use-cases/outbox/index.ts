@@ -18,4 +18,4 @@
 export { type Change, type CommitResult, commitChange, isNoop } from './commit';
 export { newLeaseOwner } from './lease';
 export { publishOnce } from './publish-once';
-export { type FlushSummary, flushOutboxes, OutboxPublisher } from './publisher';
+export { flushOutboxes, OutboxPublisher } from './publisher';
