@@ -1,7 +1,5 @@
 /** Repayment plan adjustments: EXTEND, SPLIT and every rejection code (RULES.md section 8). */
 import { describe, expect, it } from 'vitest';
-import defaultJson from '../../config/default.json';
-import { configSchema } from '../../shared/config/schema';
 import {
   type AdjustmentRequest,
   evaluateAdjustment,
@@ -11,31 +9,12 @@ import { ageInstallment } from '../../shared/rules/aging';
 import { addDays } from '../../shared/rules/calendar';
 import { recordDebitResult } from '../../shared/rules/debit-results';
 import { dpdOn } from '../../shared/rules/dpd';
-import { newInstallment } from '../../shared/rules/installment';
 import { outstandingOn } from '../../shared/rules/outstanding';
 import { applyPayment } from '../../shared/rules/payments';
 import { penaltyToDate } from '../../shared/rules/penalty';
-import type { RuleContext } from '../../shared/rules/states';
-import { borrowerSchema, type Installment } from '../../shared/rules/types';
+import type { Installment } from '../../shared/rules/types';
+import { DUE, fresh, overdueOn, TIER_C, TIER_S } from './fixtures';
 
-const config = configSchema.parse(defaultJson);
-const DUE = '2026-12-10';
-const ctxFor = (creditScore: number): RuleContext => ({
-  config,
-  borrower: borrowerSchema.parse({ borrowerId: 'b1', creditScore }),
-});
-const TIER_C = ctxFor(600);
-const TIER_S = ctxFor(800);
-const fresh = (patch: Partial<Parameters<typeof newInstallment>[0]> = {}): Installment =>
-  newInstallment(
-    { loanId: 'L1', seq: 1, borrowerId: 'b1', dueDate: DUE, principal: 100_000, interest: 1_000, ...patch },
-    config,
-  );
-const overdueOn = (day: string, inst = fresh()): Installment => {
-  let cur = inst;
-  for (let d = '2026-12-11'; d <= day; d = addDays(d, 1)) cur = ageInstallment(cur, d, TIER_C).installment;
-  return cur;
-};
 const extend = (days: unknown, requestId = 'r1'): AdjustmentRequest => ({
   requestId,
   loanId: 'L1',

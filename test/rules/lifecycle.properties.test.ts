@@ -1,8 +1,6 @@
 /** Properties of the lifecycle rules, over random installments, borrowers and event histories. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import defaultJson from '../../config/default.json';
-import { configSchema } from '../../shared/config/schema';
 import { evaluateAdjustment } from '../../shared/rules/adjustments';
 import { ageInstallment } from '../../shared/rules/aging';
 import { addDays, maxDate } from '../../shared/rules/calendar';
@@ -12,16 +10,9 @@ import { outstandingOn } from '../../shared/rules/outstanding';
 import { allocatePayment, applyPayment, payableOn } from '../../shared/rules/payments';
 import { penaltyToDate } from '../../shared/rules/penalty';
 import type { RuleContext } from '../../shared/rules/states';
-import {
-  borrowerSchema,
-  DETAIL_TYPES,
-  HARD_REASONS,
-  type Installment,
-  SOFT_REASONS,
-} from '../../shared/rules/types';
+import { DETAIL_TYPES, HARD_REASONS, type Installment, SOFT_REASONS } from '../../shared/rules/types';
+import { config, ctxFor, DUE } from './fixtures';
 
-const config = configSchema.parse(defaultJson);
-const DUE = '2026-12-10';
 const START = addDays(DUE, -10);
 
 const installmentArb = fc
@@ -31,12 +22,7 @@ const installmentArb = fc
     penaltyDailyRatePpm: fc.integer({ min: 0, max: 10_000 }),
   })
   .map((x) => newInstallment({ loanId: 'L1', seq: 1, borrowerId: 'b1', dueDate: DUE, ...x }, config));
-const ctxArb = fc.integer({ min: 350, max: 950 }).map(
-  (creditScore): RuleContext => ({
-    config,
-    borrower: borrowerSchema.parse({ borrowerId: 'b1', creditScore }),
-  }),
-);
+const ctxArb = fc.integer({ min: 350, max: 950 }).map(ctxFor);
 
 type Op =
   | { kind: 'age' }

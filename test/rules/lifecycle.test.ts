@@ -1,7 +1,5 @@
 /** Aging, debit results and the next aging date (RULES.md sections 2, 3, 5, 7). */
 import { describe, expect, it } from 'vitest';
-import defaultJson from '../../config/default.json';
-import { configSchema } from '../../shared/config/schema';
 import { ageInstallment } from '../../shared/rules/aging';
 import { addDays } from '../../shared/rules/calendar';
 import { recordDebitResult } from '../../shared/rules/debit-results';
@@ -12,21 +10,9 @@ import { outstandingOn } from '../../shared/rules/outstanding';
 import { applyPayment } from '../../shared/rules/payments';
 import { penaltyToDate } from '../../shared/rules/penalty';
 import type { Outcome, RuleContext } from '../../shared/rules/states';
-import { borrowerSchema, type DomainEvent, type Installment } from '../../shared/rules/types';
+import type { DomainEvent, Installment } from '../../shared/rules/types';
+import { config, ctxFor, DUE, fresh, TIER_C, TIER_S } from './fixtures';
 
-const config = configSchema.parse(defaultJson);
-const DUE = '2026-12-10';
-const ctxFor = (creditScore: number): RuleContext => ({
-  config,
-  borrower: borrowerSchema.parse({ borrowerId: 'b1', creditScore }),
-});
-const TIER_C = ctxFor(600);
-const TIER_S = ctxFor(800);
-const fresh = (dueDate = DUE): Installment =>
-  newInstallment(
-    { loanId: 'L1', seq: 1, borrowerId: 'b1', dueDate, principal: 100_000, interest: 1_000 },
-    config,
-  );
 const failure = (attemptId: string, attemptedOn: string, reason = 'INSUFFICIENT_FUNDS') => ({
   attemptId,
   outcome: 'FAILED' as const,

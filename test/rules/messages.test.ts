@@ -1,76 +1,44 @@
 /** Rendering notifications (RULES.md section 6, messages) and formatting money. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import defaultJson from '../../config/default.json';
-import { configSchema } from '../../shared/config/schema';
 import { addDays } from '../../shared/rules/calendar';
 import { formatLocalDate, renderMessages, splitEmail } from '../../shared/rules/messages';
 import { formatYuan } from '../../shared/rules/money';
 import type { NotificationCandidate } from '../../shared/rules/notifications';
 import {
   type Borrower,
-  borrowerSchema,
   type DeclineReason,
   HARD_REASONS,
   type Installment,
-  installmentSchema,
   LOCALES,
   type Locale,
   NOTIFICATION_KINDS,
   type NotificationKind,
   SOFT_REASONS,
 } from '../../shared/rules/types';
+import {
+  ALL_CONTACTS,
+  at,
+  borrower as borrowerWith,
+  candidateFor,
+  config,
+  DUE,
+  inGrace,
+  inst,
+  overdue,
+} from './fixtures';
 
-const config = configSchema.parse(defaultJson);
-const DUE = '2026-12-10';
-const PHONE = '+8613812345678';
-const EMAIL = 'someone@example.com';
-const TOKEN = 'device-token-abc';
-const at = (day: string, time = '09:00') => `${day}T${time}:00+08:00`;
-const borrower = (locale: Locale = 'zh-CN'): Borrower =>
-  borrowerSchema.parse({
-    borrowerId: 'b1',
-    creditScore: 720,
-    locale,
-    contacts: { sms: PHONE, email: EMAIL, push: TOKEN },
-  });
-const inst = (over: Record<string, unknown> = {}): Installment =>
-  installmentSchema.parse({
-    loanId: 'L1',
-    seq: '1',
-    borrowerId: 'b1',
-    dueDate: DUE,
-    principal: 100_000,
-    interest: 1_000,
-    penaltyDailyRatePpm: 500,
-    status: 'SCHEDULED',
-    ...over,
-  });
-const inGrace = (over: Record<string, unknown> = {}) =>
-  inst({ status: 'IN_GRACE', graceDays: 2, graceEndsOn: addDays(DUE, 2), ...over });
-const overdue = (over: Record<string, unknown> = {}) =>
-  inst({
-    status: 'OVERDUE',
-    graceDays: 0,
-    graceEndsOn: DUE,
-    overdueOn: addDays(DUE, 1),
-    everOverdue: true,
-    ...over,
-  });
+const { sms: PHONE, email: EMAIL, push: TOKEN } = ALL_CONTACTS;
+const borrower = (locale: Locale = 'zh-CN'): Borrower => borrowerWith({ locale });
 const candidate = (
   kind: NotificationKind,
   occurrence: string,
   declineReason?: DeclineReason,
-): NotificationCandidate => ({
-  loanId: 'L1',
-  seq: '1',
-  borrowerId: 'b1',
-  kind,
-  occurrence,
-  dueDate: DUE,
-  channels: ['email', 'push', 'sms'],
-  ...(declineReason ? { declineReason } : {}),
-});
+): NotificationCandidate =>
+  candidateFor(kind, occurrence, {
+    channels: ['email', 'push', 'sms'],
+    ...(declineReason ? { declineReason } : {}),
+  });
 
 /** One realistic rendering situation per kind: the installment and the run instant. */
 const SITUATIONS: Record<

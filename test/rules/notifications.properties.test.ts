@@ -5,8 +5,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import defaultJson from '../../config/default.json';
-import { configSchema } from '../../shared/config/schema';
 import { addDays, daysBetween } from '../../shared/rules/calendar';
 import { isWithinSendWindow } from '../../shared/rules/channels';
 import { applyDailyCap } from '../../shared/rules/daily-cap';
@@ -25,14 +23,12 @@ import {
   type DeclineReason,
   HARD_REASONS,
   type Installment,
-  installmentSchema,
   type LocalDate,
   NOTIFICATION_KINDS,
   SOFT_REASONS,
 } from '../../shared/rules/types';
+import { config, DUE, inst as stored } from './fixtures';
 
-const config = configSchema.parse(defaultJson);
-const DUE = '2026-12-10';
 const FIRST_DAY = addDays(DUE, -12);
 const DAYS = 60;
 const HARD: ReadonlySet<string> = new Set(HARD_REASONS);
@@ -83,16 +79,7 @@ const lifeArb = (loanId: string, seq: string): fc.Arbitrary<Life> =>
   });
 
 const fresh = (life: Life): Installment =>
-  installmentSchema.parse({
-    loanId: life.loanId,
-    seq: life.seq,
-    borrowerId: 'b1',
-    dueDate: addDays(DUE, life.dueOffset),
-    principal: 100_000,
-    interest: 1_000,
-    penaltyDailyRatePpm: 500,
-    status: 'SCHEDULED',
-  });
+  stored({ loanId: life.loanId, seq: life.seq, dueDate: addDays(DUE, life.dueOffset) });
 
 /** What the aging run, payments and debit results of `day` do to the facts the planners read. */
 function live(inst: Installment, life: Life, day: LocalDate): Installment {
@@ -267,14 +254,7 @@ const stateArb = fc
     const overdueOn = addDays(graceEndsOn, 1 + s.overdueAfter);
     const dpd = Math.max(0, s.todayOffset);
     const { retriedBack, ...debit } = s.debit;
-    const inst = installmentSchema.parse({
-      loanId: 'L1',
-      seq: '1',
-      borrowerId: 'b1',
-      dueDate: DUE,
-      principal: 100_000,
-      interest: 1_000,
-      penaltyDailyRatePpm: 500,
+    const inst = stored({
       status: s.status,
       paidPrincipal: Math.min(100_000, s.paidPart),
       paidInterest: s.paidPart > 100_000 ? 1_000 : 0,

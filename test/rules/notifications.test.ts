@@ -1,7 +1,5 @@
 /** Notification planning, ranking, the daily cap, handled facts and next dates (RULES.md section 6). */
 import { describe, expect, it } from 'vitest';
-import defaultJson from '../../config/default.json';
-import { type Config, configSchema } from '../../shared/config/schema';
 import { addDays } from '../../shared/rules/calendar';
 import { isAtRisk, isWithinSendWindow, usedChannels } from '../../shared/rules/channels';
 import { applyDailyCap, rankCandidates } from '../../shared/rules/daily-cap';
@@ -13,45 +11,19 @@ import {
   planReminders,
   unreachableEvent,
 } from '../../shared/rules/notifications';
-import { type Borrower, borrowerSchema, type Installment, installmentSchema } from '../../shared/rules/types';
+import {
+  ALL_CONTACTS,
+  at,
+  borrower,
+  candidateFor,
+  config,
+  DUE,
+  inGrace,
+  inst,
+  overdue,
+  withConfig,
+} from './fixtures';
 
-const config = configSchema.parse(defaultJson);
-const withConfig = (patch: (c: Config) => void): Config => {
-  const c = structuredClone(config);
-  patch(c);
-  return configSchema.parse(c);
-};
-const DUE = '2026-12-10';
-const ALL_CONTACTS = { sms: '+8613800000001', email: 'b1@example.com', push: 'tok-b1' };
-const at = (day: string, time = '09:00') => `${day}T${time}:00+08:00`;
-const borrower = (over: Record<string, unknown> = {}): Borrower =>
-  borrowerSchema.parse({ borrowerId: 'b1', creditScore: 800, contacts: ALL_CONTACTS, ...over });
-const inst = (over: Record<string, unknown> = {}): Installment =>
-  installmentSchema.parse({
-    loanId: 'L1',
-    seq: '1',
-    borrowerId: 'b1',
-    dueDate: DUE,
-    principal: 100_000,
-    interest: 1_000,
-    penaltyDailyRatePpm: 500,
-    status: 'SCHEDULED',
-    ...over,
-  });
-/** IN_GRACE after the due date, tier A (2 grace days). */
-const inGrace = (over: Record<string, unknown> = {}) =>
-  inst({ status: 'IN_GRACE', graceDays: 2, graceEndsOn: addDays(DUE, 2), ...over });
-/** OVERDUE since DPD 1 (tier C), bucket M1. */
-const overdue = (over: Record<string, unknown> = {}) =>
-  inst({
-    status: 'OVERDUE',
-    graceDays: 0,
-    graceEndsOn: DUE,
-    overdueOn: addDays(DUE, 1),
-    everOverdue: true,
-    bucket: 'M1',
-    ...over,
-  });
 const paid = () =>
   inst({
     status: 'PAID',
@@ -455,19 +427,8 @@ describe('DEBIT_FAILED', () => {
 });
 
 describe('rankCandidates', () => {
-  const c = (
-    kind: NotificationCandidate['kind'],
-    over: Partial<NotificationCandidate> = {},
-  ): NotificationCandidate => ({
-    loanId: 'L1',
-    seq: '1',
-    borrowerId: 'b1',
-    kind,
-    occurrence: DUE,
-    dueDate: DUE,
-    channels: ['push'],
-    ...over,
-  });
+  const c = (kind: NotificationCandidate['kind'], over: Partial<NotificationCandidate> = {}) =>
+    candidateFor(kind, DUE, over);
   const key = (x: NotificationCandidate) => `${x.kind}/${x.dueDate}/${x.loanId}/${x.seq}`;
 
   it('CREDIT_REPORT_WARNING > OVERDUE > DEBIT_FAILED > GRACE_LAST_DAY > DUE_TODAY > UPCOMING', () => {
@@ -549,15 +510,7 @@ describe('rankCandidates', () => {
 
 describe('markNotificationHandled', () => {
   const base = inst();
-  const cand = (kind: NotificationCandidate['kind'], occurrence: string): NotificationCandidate => ({
-    loanId: 'L1',
-    seq: '1',
-    borrowerId: 'b1',
-    kind,
-    occurrence,
-    dueDate: DUE,
-    channels: ['push'],
-  });
+  const cand = (kind: NotificationCandidate['kind'], occurrence: string) => candidateFor(kind, occurrence);
 
   it.each([
     ['UPCOMING', `${DUE}#3`, { reminders: { upcomingHandledDaysBefore: 3 } }],

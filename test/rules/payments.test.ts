@@ -1,29 +1,14 @@
 /** Payments: allocation, penalty checkpoint, overpayment, duplicates, split parts (RULES.md section 4). */
 import { describe, expect, it } from 'vitest';
-import defaultJson from '../../config/default.json';
-import { configSchema } from '../../shared/config/schema';
 import { ageInstallment } from '../../shared/rules/aging';
 import { addDays } from '../../shared/rules/calendar';
 import { compareSeq, newInstallment } from '../../shared/rules/installment';
 import { outstandingOn } from '../../shared/rules/outstanding';
 import { allocatePayment, applyPayment, splitPaymentAcrossParts } from '../../shared/rules/payments';
 import { penaltyToDate } from '../../shared/rules/penalty';
-import type { RuleContext } from '../../shared/rules/states';
-import { borrowerSchema, type Installment } from '../../shared/rules/types';
+import type { Installment } from '../../shared/rules/types';
+import { config, DUE, fresh, overdueOn, TIER_C, TIER_S } from './fixtures';
 
-const config = configSchema.parse(defaultJson);
-const DUE = '2026-12-10';
-const ctxFor = (creditScore: number): RuleContext => ({
-  config,
-  borrower: borrowerSchema.parse({ borrowerId: 'b1', creditScore }),
-});
-const TIER_C = ctxFor(600);
-const TIER_S = ctxFor(800);
-const fresh = (patch: Partial<Parameters<typeof newInstallment>[0]> = {}): Installment =>
-  newInstallment(
-    { loanId: 'L1', seq: 1, borrowerId: 'b1', dueDate: DUE, principal: 100_000, interest: 1_000, ...patch },
-    config,
-  );
 const pay = (
   inst: Installment,
   amount: number,
@@ -31,12 +16,6 @@ const pay = (
   ctx = TIER_C,
   paymentId = `p-${receivedOn}-${amount}`,
 ) => applyPayment(inst, { paymentId, amount, receivedOn }, ctx);
-/** Tier C, OVERDUE since 12-11, aged daily up to `day`. */
-const overdueOn = (day: string): Installment => {
-  let inst = fresh();
-  for (let d = '2026-12-11'; d <= day; d = addDays(d, 1)) inst = ageInstallment(inst, d, TIER_C).installment;
-  return inst;
-};
 
 describe('allocation: penalty, then interest, then principal', () => {
   it.each<[string, number, [number, number, number], number, string]>([

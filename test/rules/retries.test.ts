@@ -4,10 +4,9 @@ import defaultJson from '../../config/default.json';
 import { configSchema } from '../../shared/config/schema';
 import { addDays } from '../../shared/rules/calendar';
 import { decideRetry, markRetryRequested, retryRequestedEvent } from '../../shared/rules/retries';
-import { HARD_REASONS, type Installment, installmentSchema, SOFT_REASONS } from '../../shared/rules/types';
+import { HARD_REASONS, type Installment, SOFT_REASONS } from '../../shared/rules/types';
+import { config, DUE, inst as stored } from './fixtures';
 
-const config = configSchema.parse(defaultJson);
-const DUE = '2026-12-10';
 const softFailure = (reason: string = 'INSUFFICIENT_FUNDS') => ({
   resultsRecorded: 1,
   failures: 1,
@@ -16,15 +15,9 @@ const softFailure = (reason: string = 'INSUFFICIENT_FUNDS') => ({
   firstNoticePending: true,
   retryWanted: true,
 });
+/** IN_GRACE (3 grace days) after a soft failure, unless told otherwise. */
 const inst = (over: Record<string, unknown> = {}, debit: Record<string, unknown> = {}): Installment =>
-  installmentSchema.parse({
-    loanId: 'L1',
-    seq: '1',
-    borrowerId: 'b1',
-    dueDate: DUE,
-    principal: 100_000,
-    interest: 1_000,
-    penaltyDailyRatePpm: 500,
+  stored({
     status: 'IN_GRACE',
     graceDays: 3,
     graceEndsOn: addDays(DUE, 3),
