@@ -3,17 +3,13 @@
  * their outbox entries (an entry left empty goes), so a run that dies later resends none of them.
  */
 import { nextActionDates } from '../../../shared/rules/next-actions';
-import type {
-  DomainEvent,
-  Installment,
-  LocalDate,
-  OutboundMessage,
-  OutboxEntry,
-} from '../../../shared/rules/types';
+import type { Installment, LocalDate, OutboxEntry } from '../../../shared/rules/types';
 import type { Deps } from '../deps';
 
 /** A message or event of an outbox entry. */
-export type Part = { kind: 'message'; item: OutboundMessage } | { kind: 'event'; item: DomainEvent };
+export type Part =
+  | { kind: 'message'; item: OutboxEntry['messages'][number] }
+  | { kind: 'event'; item: OutboxEntry['events'][number] };
 
 /** Names a part uniquely within its entry (one per occurrence and channel). */
 export const partKey = (entryId: string, part: Part): string =>
