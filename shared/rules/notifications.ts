@@ -9,6 +9,7 @@
  */
 import type { Config } from '../config/schema';
 import { addDays, daysBetween, localDateOf, minDate, minuteOfDay, toLocal } from './calendar';
+import { channelProblem } from './contacts';
 import { dpdOn, outstandingOn, tierFor } from './derive';
 import { domainEvent } from './events';
 import {
@@ -69,11 +70,11 @@ export function isAtRisk(borrower: Borrower, today: LocalDate, config: Config): 
 
 /**
  * The channels actually used: the kind's channels the borrower consented to (a missing flag is
- * consent) and has an address for, each once, sorted alphabetically.
+ * consent) and has an address for that no provider reported unusable, each once, sorted alphabetically.
  * @example usedChannels(['sms', 'push'], { contacts: { push: 'tok', sms: '+86…' }, consents: { sms: false } }) // ['push']
  */
 export function usedChannels(kindChannels: Channel[], borrower: Borrower): Channel[] {
-  const usable = kindChannels.filter((c) => borrower.consents[c] !== false && !!borrower.contacts[c]);
+  const usable = kindChannels.filter((c) => channelProblem(borrower, c) === null);
   return [...new Set(usable)].sort();
 }
 

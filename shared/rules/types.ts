@@ -67,6 +67,22 @@ export const REJECTION_CODES = [
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
+/** Why a provider reported an address unusable: SMS opt-out list, e-mail hard bounce or complaint. */
+export const UNUSABLE_REASONS = ['OPTED_OUT', 'BOUNCED', 'COMPLAINED'] as const;
+export type UnusableReason = (typeof UNUSABLE_REASONS)[number];
+
+/**
+ * An address a provider reported unusable. It holds for that address only: a new address for the
+ * channel (a changed phone number) is usable again.
+ */
+export const unusableAddressSchema = z.object({
+  reason: z.enum(UNUSABLE_REASONS),
+  address: z.string(),
+  /** When it was reported (ISO instant). */
+  since: z.string(),
+});
+export type UnusableAddress = z.infer<typeof unusableAddressSchema>;
+
 /** A borrower as the rules see it. */
 export const borrowerSchema = z.object({
   borrowerId: z.string().min(1),
@@ -87,6 +103,14 @@ export const borrowerSchema = z.object({
     .default({}),
   /** Local date of the latest FAILED debit result on any of the borrower's installments (at-risk). */
   lastFailedDebitOn: localDate.nullable().default(null),
+  /** Addresses the delivery side found unusable, by channel (written by the delivery functions only). */
+  unusable: z
+    .object({
+      sms: unusableAddressSchema.optional(),
+      email: unusableAddressSchema.optional(),
+      push: unusableAddressSchema.optional(),
+    })
+    .optional(),
 });
 export type Borrower = z.infer<typeof borrowerSchema>;
 
