@@ -264,26 +264,38 @@ export async function startDeliveryHarness(overrides: Record<string, unknown> = 
      * batches of `batchSize`), deletes those not reported failed, leaves the others invisible for
      * their visibility timeout. Repeats while messages are visible.
      */
-    async drain(channel: Channel, batchSize = 10): Promise<SQSBatchResponse[]> {
+    async drain(
+      channel: Channel,
+      batchSize = 10,
+      opts: { concurrent?: boolean } = {},
+    ): Promise<SQSBatchResponse[]> {
       use(channel);
       const responses: SQSBatchResponse[] = [];
+      const invoke = async (batch: QueuedMessage[]) => {
+        try {
+          const response = await handlers[channel](sqsEvent(channel, batch), lambdaContext());
+          responses.push(response);
+          return response.batchItemFailures.map((f) => f.itemIdentifier);
+        } catch {
+          // The invocation died: nothing was deleted.
+          return batch.map((m) => m.messageId);
+        }
+      };
       for (;;) {
-        const visible = queues[channel].filter((m) => m.visibleAt <= now).slice(0, batchSize);
+        const visible = queues[channel].filter((m) => m.visibleAt <= now);
         if (visible.length === 0) return responses;
-        for (const m of visible) {
+        const batches: QueuedMessage[][] = [];
+        for (let i = 0; i < visible.length; i += batchSize) batches.push(visible.slice(i, i + batchSize));
+        const taken = opts.concurrent ? batches.flat() : (batches[0] ?? []);
+        for (const m of taken) {
           m.receiveCount++;
           m.visibleAt = now + QUEUE_VISIBILITY_SECONDS * 1000;
         }
-        let failed: Set<string>;
-        try {
-          const response = await handlers[channel](sqsEvent(channel, visible), lambdaContext());
-          responses.push(response);
-          failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-        } catch {
-          // The invocation died: nothing was deleted.
-          failed = new Set(visible.map((m) => m.messageId));
-        }
-        queues[channel] = queues[channel].filter((m) => !visible.includes(m) || failed.has(m.messageId));
+        // Concurrent: every batch in its own invocation at once, as the event source scales out.
+        const failed = new Set(
+          (opts.concurrent ? await Promise.all(batches.map(invoke)) : [await invoke(taken)]).flat(),
+        );
+        queues[channel] = queues[channel].filter((m) => !taken.includes(m) || failed.has(m.messageId));
       }
     },
     /** Advances the clock to when the next message of the channel becomes visible, then drains. */

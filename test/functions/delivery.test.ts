@@ -101,6 +101,20 @@ describe.each(CHANNELS)('%s delivery: exactly once to the borrower', (channel) =
     expect(h.queued(channel)).toEqual([]);
   });
 
+  it('sends once when copies of a message are handled by concurrent invocations at the same moment', async () => {
+    // Prepare
+    const message = aMessage(channel);
+    for (let i = 0; i < 3; i++) h.publish(message);
+    // Act: three invocations at once, one copy each
+    await h.drain(channel, 1, { concurrent: true });
+    // Assess: one claim won; the others looked again once it was settled
+    expect(h.sent(channel)).toHaveLength(1);
+    await h.drainLater(channel);
+    expect(h.sent(channel)).toHaveLength(1);
+    expect(await h.record(keyOf(message))).toMatchObject({ status: 'SENT' });
+    expect(h.queued(channel)).toEqual([]);
+  });
+
   it('sends nothing more when the function dies after the send and SQS redelivers: the claim is recorded UNCERTAIN', async () => {
     // Prepare: the write of the outcome never happens (the process died after the provider took it).
     const message = aMessage(channel);
@@ -369,10 +383,10 @@ describe('push', () => {
   it('creates the platform endpoint of a token once (in the FCM application) and remembers it', async () => {
     // Act: two notifications to the same token
     h.publish(aMessage('push'));
-    h.publish(aMessage('push', { kind: 'DUE_TODAY', occurrence: '2026-12-10' }));
-    h.setClock('2026-12-07T09:00:00+08:00');
+    h.publish(aMessage('push', { kind: 'DEBIT_FAILED', occurrence: '2026-12-10#first' }));
     await h.drain('push');
     // Assess
+    expect(h.sent('push')).toHaveLength(2);
     const creates = h.sns.commandCalls(CreatePlatformEndpointCommand);
     expect(creates).toHaveLength(1);
     expect(creates[0]?.args[0].input).toEqual({
