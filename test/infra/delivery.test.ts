@@ -13,6 +13,7 @@ import {
   DELIVERY_WIRING,
   deliveryBatchSize,
 } from '../../infra/constructs/delivery';
+import { LAMBDA_ENV_LIMIT_BYTES } from '../../infra/function-environment';
 import { CHANNELS } from '../../shared/rules/types';
 import { METRIC } from '../../shared/telemetry-names';
 import {
@@ -299,6 +300,23 @@ describe('alarms and dashboard', () => {
       'outcome',
     ])
       expect(body).toContain(needle);
+  });
+});
+
+describe('environment', () => {
+  it('gives each delivery function its queue URL (and the e-mail one its configuration set), within Lambda’s 4 KB', () => {
+    for (const channel of CHANNELS) {
+      const fn = s.stateless.delivery.functions[channel];
+      const env = resources()[logicalId(fn)].Properties.Environment.Variables;
+      expect(env.DELIVERY_QUEUE_URL).toEqual({ Ref: logicalId(s.stateless.delivery.queues[channel].queue) });
+      if (channel === 'email') expect(env.SES_CONFIGURATION_SET).toBe('repayment-sentinel-test');
+      // Unresolved values (ARNs, URLs, names) counted at 200 bytes each: deployed values are shorter.
+      const bytes = Object.entries(env).reduce(
+        (sum, [key, value]) => sum + key.length + (typeof value === 'string' ? value.length : 200),
+        0,
+      );
+      expect(bytes, channel).toBeLessThan(LAMBDA_ENV_LIMIT_BYTES);
+    }
   });
 });
 
