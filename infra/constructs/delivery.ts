@@ -238,10 +238,7 @@ export class Delivery extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: [
-          arn(`identity/${identity}`),
-          arn(`configuration-set/${this.configurationSetName}`),
-        ],
+        resources: [arn(`identity/${identity}`), arn(`configuration-set/${this.configurationSetName}`)],
       }),
     );
   }
