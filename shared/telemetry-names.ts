@@ -32,4 +32,15 @@ export const METRIC = {
   conflictingDuplicates: 'ConflictingDuplicates',
   /** Publish entries retried after a partial batch failure. */
   publishRetries: 'PublishRetries',
+  /**
+   * Messages a delivery function handled, by `channel` and `outcome` (SENT, DROPPED, FAILED,
+   * UNCERTAIN, DUPLICATE, WAIT, RETRY). UNCERTAIN alarms.
+   */
+  deliveries: 'Deliveries',
+  /** Deliveries dropped, by `channel` and `reason` (shared/rules/delivery.ts). */
+  deliveriesDropped: 'DeliveriesDropped',
+  /** Notification messages a delivery function could not read (malformed, or for another channel). */
+  deliveryMessagesRejected: 'DeliveryMessagesRejected',
+  /** SES events taken in, by `type` (BOUNCED, COMPLAINED, TRANSIENT_BOUNCE). */
+  emailFeedback: 'EmailFeedback',
 } as const;

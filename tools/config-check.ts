@@ -4,9 +4,11 @@
  *
  * Valid: the readable summary and the schedule preview on stdout, exit 0.
  * Invalid (a missing file and bad JSON included): a header naming the file, then one `path: message`
- * line per problem on stderr, nothing on stdout, exit 2.
+ * line per problem on stderr, nothing on stdout, exit 2. So is an environment file (`config/<env>.json`)
+ * that lacks a delivery setting a real environment needs (`shared/config/readiness.ts`).
  */
 import { type ConfigProblem, formatProblems, loadConfig } from '../shared/config/load';
+import { isEnvironmentFile, readinessProblems } from '../shared/config/readiness';
 import { dormantSchedules, formatConfigSummary, formatSchedulePreview } from './lib/config-summary';
 
 const USAGE = 'usage: npm run --silent config:check -- [FILE]';
@@ -33,6 +35,9 @@ function main(argv: string[]): void {
   const now = new Date().toISOString();
   const dormant = dormantSchedules(loaded.config, now);
   if (dormant.length > 0) fail(`${file ?? 'config/default.json'}: invalid configuration`, dormant);
+  // An environment file is deployed as it is: it must name the delivery providers.
+  const missing = file && isEnvironmentFile(file) ? readinessProblems(loaded.config) : [];
+  if (missing.length > 0) fail(`${file}: not ready for a real environment`, missing);
   const lines = [
     ...formatConfigSummary(loaded.config, { source }),
     '',

@@ -3,9 +3,14 @@
  * reads `AWS_REGION`, credentials and `AWS_ENDPOINT_URL_*` itself) and reused for the life of the
  * process. Tests, the simulator and the benchmark call `setClientFactory` to point them elsewhere
  * (dynalite, mocks) and to add middleware.
+ *
+ * The delivery functions' clients (`snsDirect`, `ses`) make one attempt per call: an SMS, an e-mail
+ * or a push has no idempotency key, so the SDK must never repeat a send whose first try may have
+ * reached the borrower. The delivery use case retries only what proves nothing was sent.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +21,10 @@ export interface AwsClients {
   sns: SNSClient;
   eventBridge: EventBridgeClient;
   sqs: SQSClient;
+  /** SNS for SMS and mobile push, one attempt per call (absent from factories that deliver nothing). */
+  snsDirect?: SNSClient;
+  /** SES v2, one attempt per call (absent from factories that deliver nothing). */
+  ses?: SESv2Client;
 }
 
 export type ClientFactory = () => AwsClients;
@@ -23,7 +32,7 @@ export type ClientFactory = () => AwsClients;
 export interface ClientOptions {
   region?: string;
   /** Per-service endpoint overrides (e.g. dynalite's `http://127.0.0.1:<port>`). */
-  endpoints?: Partial<Record<'dynamodb' | 'sns' | 'eventBridge' | 'sqs', string>>;
+  endpoints?: Partial<Record<'dynamodb' | 'sns' | 'eventBridge' | 'sqs' | 'ses', string>>;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   maxAttempts?: number;
 }
@@ -43,6 +52,12 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     ...(endpoint ? { endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  });
+  /** One attempt, and a bounded wait: a call that hangs ends as a timeout (outcome unknown), not a dead function. */
+  const single = (endpoint: string | undefined) => ({
+    ...common(endpoint),
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
   });
   const cache: Partial<AwsClients> = {};
   const lazy = <K extends keyof AwsClients>(key: K, make: () => AwsClients[K]): AwsClients[K] => {
@@ -64,6 +79,12 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     },
     get sqs() {
       return lazy('sqs', () => new SQSClient(common(options.endpoints?.sqs)));
+    },
+    get snsDirect() {
+      return lazy('snsDirect', () => new SNSClient(single(options.endpoints?.sns)) as SNSClient);
+    },
+    get ses() {
+      return lazy('ses', () => new SESv2Client(single(options.endpoints?.ses)) as SESv2Client);
     },
   };
   return clients;

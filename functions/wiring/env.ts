@@ -12,6 +12,10 @@ const envSchema = z.object({
   AGING_QUEUE_URL: z.string().min(1).optional(),
   REMINDERS_QUEUE_URL: z.string().min(1).optional(),
   FAILED_DEBITS_QUEUE_URL: z.string().min(1).optional(),
+  /** A delivery function's own queue: a message that must wait is made invisible there. */
+  DELIVERY_QUEUE_URL: z.string().min(1).optional(),
+  /** The SES configuration set the e-mail delivery function sends through. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SENTINEL_CONFIG: z.string().min(2),
 });
 export type Env = z.infer<typeof envSchema> & { config: Config };

@@ -40,6 +40,8 @@ export interface RuntimeOverrides {
 
 export interface Runtime {
   env: Env;
+  /** How the process waits (backoffs, send pacing): the simulator's does not. */
+  sleep: (ms: number) => Promise<void>;
   deps: Deps;
   queues: Record<Job, SqsWorkQueue<WorkItem>>;
   dispatchLog: DispatchLog;
@@ -107,6 +109,7 @@ export function getRuntime(): Runtime {
   };
   runtime = {
     env: { ...env, config },
+    sleep: delivery.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     doc: clients.doc,
     deps: {
       config,

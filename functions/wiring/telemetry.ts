@@ -29,3 +29,11 @@ export function count(name: string, value = 1, dimension?: { name: string; value
   single.addDimension(dimension.name, dimension.value);
   single.addMetric(name, MetricUnit.Count, value);
 }
+
+/** Adds 1 to a count metric with several dimensions (a single-metric EMF blob). */
+export function countWith(name: string, dimensions: Record<string, string>): void {
+  if (metrics.off) return;
+  const single = metrics.singleMetric();
+  for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
+  single.addMetric(name, MetricUnit.Count, 1);
+}

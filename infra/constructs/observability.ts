@@ -21,6 +21,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Config } from '../../shared/config/schema';
+import type { Channel } from '../../shared/rules/types';
 import { JOBS, type Job } from '../../shared/table-layout';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/telemetry-names';
 import { longestSilenceMinutes, MAX_SILENCE_MINUTES } from '../schedule-gap';
@@ -38,6 +39,8 @@ export interface ObservabilityProps {
   readonly functions: Record<string, IFunction>;
   /** Every dead-letter queue, by a readable name. */
   readonly deadLetterQueues: Record<string, IQueue>;
+  /** The delivery queue of each channel (backlog alarm and dashboard), with its readable name. */
+  readonly deliveryQueues?: Record<Channel, { title: string; queue: IQueue }>;
 }
 
 const serviceMetric = (metricName: string, period: Duration, dimensions: Record<string, string> = {}) =>
@@ -157,6 +160,8 @@ export class Observability extends Construct {
       }),
     );
 
+    if (props.deliveryQueues) this.addDeliveryAlarms(props, alarm);
+
     const HOUR = Duration.hours(1);
     const graph = (title: string, left: IMetric[], width = 12) =>
       new GraphWidget({ title, left, width, height: 6 });
@@ -234,5 +239,86 @@ export class Observability extends Construct {
         ),
       ),
     );
+    if (props.deliveryQueues) {
+      const queues = Object.entries(props.deliveryQueues) as [Channel, { title: string; queue: IQueue }][];
+      this.dashboard.addWidgets(
+        graph(
+          'Delivery backlog: age of the oldest message, by channel (s)',
+          queues.map(([channel, { queue }]) =>
+            queue.metricApproximateAgeOfOldestMessage({
+              period: FIVE_MINUTES,
+              statistic: 'Maximum',
+              label: channel,
+            }),
+          ),
+        ),
+        graph(
+          'Delivery queue depth, by channel',
+          queues.map(([channel, { queue }]) =>
+            queue.metricApproximateNumberOfMessagesVisible({
+              period: FIVE_MINUTES,
+              statistic: 'Maximum',
+              label: channel,
+            }),
+          ),
+        ),
+      );
+      this.dashboard.addWidgets(
+        graph('Deliveries, by channel and outcome', [deliveriesBy('outcome', HOUR)]),
+        graph('Deliveries dropped, by channel and reason; e-mail feedback', [
+          deliveriesBy('reason', HOUR, METRIC.deliveriesDropped),
+          byDimension(METRIC.emailFeedback, 'type', HOUR, 'e-mail feedback'),
+        ]),
+      );
+    }
+  }
+
+  /**
+   * Per channel: a backlog alarm (the oldest message older than `delivery.backlogAlarmMinutes`)
+   * and an alarm on any delivery recorded UNCERTAIN (its provider call may or may not have reached
+   * the borrower; it is not sent again).
+   */
+  private addDeliveryAlarms(
+    props: ObservabilityProps,
+    alarm: (id: string, create: (id: string) => Alarm) => void,
+  ) {
+    const minutes = props.config.delivery.backlogAlarmMinutes;
+    for (const [channel, { title, queue }] of Object.entries(props.deliveryQueues ?? {})) {
+      alarm(`${title}DeliveryBacklog`, (alarmId) =>
+        queue
+          .metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' })
+          .createAlarm(this, alarmId, {
+            alarmName: `repayment-sentinel-${props.envName}-${alarmId}`,
+            alarmDescription: `${channel} deliveries: the oldest message has waited more than ${minutes} minutes (delivery.backlogAlarmMinutes). See docs/operations.md#delivery-backlog.`,
+            threshold: minutes * 60,
+            evaluationPeriods: 1,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+      );
+      alarm(`${title}DeliveryUncertain`, (alarmId) =>
+        serviceMetric(METRIC.deliveries, FIVE_MINUTES, { channel, outcome: 'UNCERTAIN' }).createAlarm(
+          this,
+          alarmId,
+          {
+            alarmName: `repayment-sentinel-${props.envName}-${alarmId}`,
+            alarmDescription: `${channel} deliveries: a message's provider call may or may not have reached the borrower (recorded UNCERTAIN, not sent again). See docs/operations.md#uncertain-deliveries.`,
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          },
+        ),
+      );
+    }
   }
 }
+
+/** One line per (channel, `dimension`) of a delivery metric. */
+const deliveriesBy = (dimension: string, period: Duration, metricName: string = METRIC.deliveries) =>
+  new MathExpression({
+    expression: `SEARCH('{${METRICS_NAMESPACE},service,channel,${dimension}} service="${SERVICE_NAME}" MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
+    usingMetrics: {},
+    label: `by channel and ${dimension}`,
+    period,
+  });

@@ -5,7 +5,9 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Config } from '../../shared/config/schema';
+import { CHANNELS } from '../../shared/rules/types';
 import { JOBS } from '../../shared/table-layout';
+import { DELIVERY_WIRING, Delivery } from '../constructs/delivery';
 import { Intake } from '../constructs/intake';
 import { JOB_WIRING, Jobs } from '../constructs/jobs';
 import { Observability } from '../constructs/observability';
@@ -23,6 +25,7 @@ export class StatelessStack extends Stack {
   readonly jobs: Jobs;
   readonly schedules: Schedules;
   readonly intake: Intake;
+  readonly delivery: Delivery;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -56,7 +59,15 @@ export class StatelessStack extends Stack {
       notificationsTopic,
       notificationsKey,
     });
+    this.delivery = new Delivery(this, 'Delivery', {
+      config,
+      envName: props.envName,
+      environment,
+      table,
+      notificationsTopic,
+    });
 
+    const deliveryTitle = (channel: (typeof CHANNELS)[number]) => DELIVERY_WIRING[channel].title;
     this.observability = new Observability(this, 'Observability', {
       config,
       envName: props.envName,
@@ -65,6 +76,10 @@ export class StatelessStack extends Stack {
         Dispatch: this.jobs.dispatch,
         ...Object.fromEntries(JOBS.map((job) => [`${JOB_WIRING[job].title}Worker`, this.jobs.workers[job]])),
         Intake: this.intake.function,
+        ...Object.fromEntries(
+          CHANNELS.map((c) => [`${deliveryTitle(c)}Delivery`, this.delivery.functions[c]]),
+        ),
+        EmailFeedback: this.delivery.feedbackFunction,
       },
       deadLetterQueues: {
         Schedules: this.schedules.deadLetterQueue,
@@ -73,6 +88,16 @@ export class StatelessStack extends Stack {
         ),
         IntakeEvents: this.intake.queue.deadLetterQueue,
         IntakeRule: this.intake.ruleDeadLetterQueue,
+        ...Object.fromEntries(
+          CHANNELS.map((c) => [`${deliveryTitle(c)}Delivery`, this.delivery.queues[c].deadLetterQueue]),
+        ),
+        EmailFeedback: this.delivery.feedbackQueue.deadLetterQueue,
+        EmailFeedbackRule: this.delivery.feedbackRuleDeadLetterQueue,
+      },
+      deliveryQueues: {
+        sms: { title: deliveryTitle('sms'), queue: this.delivery.queues.sms.queue },
+        push: { title: deliveryTitle('push'), queue: this.delivery.queues.push.queue },
+        email: { title: deliveryTitle('email'), queue: this.delivery.queues.email.queue },
       },
     });
   }

@@ -1,6 +1,7 @@
 /**
  * The configuration checks that relate fields to each other, one function per concern: credit tiers,
- * buckets, UPCOMING reminders, channel lists, escalation and write-off, schedules and the send window.
+ * buckets, UPCOMING reminders, channel lists, escalation and write-off, schedules and the send window,
+ * the e-mail sender.
  *
  * They read the raw input defensively (it may be partly invalid): each check runs when the fields it
  * needs are well-formed, so one pass reports every problem, field errors included.
@@ -68,6 +69,7 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
   channelListProblems(c, add);
   escalationProblems(c, add);
   scheduleProblems(c, add);
+  emailSenderProblems(c, add);
   return out;
 }
 
@@ -261,4 +263,17 @@ function scheduleProblems(c: Raw, add: Add): void {
       );
     });
   }
+}
+
+/** E-mail: the From address belongs to the SES identity (SES refuses any other). */
+function emailSenderProblems(c: Raw, add: Add): void {
+  const email = recordOf(recordOf(c.delivery).email);
+  if (typeof email.fromAddress !== 'string' || typeof email.identity !== 'string') return;
+  const address = (/<([^<>]+)>$/.exec(email.fromAddress)?.[1] ?? email.fromAddress).toLowerCase();
+  const identity = email.identity.toLowerCase();
+  if (address !== identity && !address.endsWith(`@${identity}`))
+    add(
+      ['delivery', 'email', 'fromAddress'],
+      `expected an address of delivery.email.identity (${email.identity})`,
+    );
 }

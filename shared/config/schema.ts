@@ -58,6 +58,66 @@ const otherKinds = Object.fromEntries(
   NOTIFICATION_KINDS.filter((k) => k !== 'UPCOMING').map((k) => [k, channelList]),
 ) as Record<OtherKind, typeof channelList>;
 
+/** A channel's send rate: the event source's maximum concurrency and the sends per second it holds. */
+const sendRate = {
+  maxConcurrency: int(2, 1000), // what an SQS event source accepts
+  maxPerSecond: int(1, 10_000),
+};
+const snsPlatformApplication = (platforms: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:app/(${platforms})/[A-Za-z0-9_.-]+$`),
+      `expected an SNS platform application ARN (arn:aws:sns:<region>:<account>:app/${platforms.split('|')[0]}/<name>)`,
+    );
+
+/**
+ * Delivery to the borrower (SNS SMS, SNS mobile push, SES). Provider identities are set up outside
+ * CDK and named here; `null` leaves them unset (fine locally; `config:check` of an environment file
+ * reports them: see `readiness.ts`).
+ */
+export const deliverySchema = strict({
+  /** The delivery queues' backlog alarm: age of the oldest message, in minutes. */
+  backlogAlarmMinutes: int(1, 720),
+  sms: strict({
+    ...sendRate,
+    /** Alphanumeric sender ID (1-11 characters, a letter among them), where the destination allows one. */
+    senderId: z
+      .string()
+      .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'expected 1-11 letters or digits, at least one letter')
+      .nullable(),
+    /** Origination number (E.164) registered for SMS, sent as AWS.MM.SMS.OriginationNumber. */
+    originationNumber: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number')
+      .nullable(),
+  }),
+  push: strict({
+    ...sendRate,
+    /** The platform of a device token that does not say (`fcm:` / `apns:` prefix). */
+    defaultPlatform: z.enum(['fcm', 'apns']),
+    platformApplications: strict({
+      fcm: snsPlatformApplication('GCM').nullable(),
+      apns: snsPlatformApplication('APNS|APNS_SANDBOX').nullable(),
+    }),
+  }),
+  email: strict({
+    ...sendRate,
+    /** `reminders@lender.example` or `Lender <reminders@lender.example>`: an address of `identity`. */
+    fromAddress: z
+      .string()
+      .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an e-mail address')
+      .nullable(),
+    /** The SES identity verified for sending: a domain (`lender.example`) or one address. */
+    identity: z.string().min(1).nullable(),
+    /** The SES configuration set CDK creates; null: `repayment-sentinel-<env>`. */
+    configurationSetName: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, _ or -')
+      .nullable(),
+  }),
+});
+
 const baseSchema = strict({
   timeZone,
   creditTiers: z.array(creditTierSchema).min(1),
@@ -107,6 +167,7 @@ const baseSchema = strict({
     alertEmails: z.array(z.email()),
     failedDebitRatioAlarmThreshold: z.number().gt(0, 'expected more than 0').lte(1, 'expected at most 1'),
   }),
+  delivery: deliverySchema,
 });
 
 export const configSchema = baseSchema.superRefine(

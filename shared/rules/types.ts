@@ -21,7 +21,7 @@ const statusSchema = z.enum(STATUSES);
 export type Status = z.infer<typeof statusSchema>;
 
 export const CHANNELS = ['push', 'sms', 'email'] as const;
-const channelSchema = z.enum(CHANNELS);
+export const channelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof channelSchema>;
 
 export const LOCALES = ['zh-CN', 'en-US'] as const;
@@ -50,7 +50,7 @@ export const NOTIFICATION_KINDS = [
   'DUE_TODAY',
   'UPCOMING',
 ] as const; // in cap priority order, highest first
-const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
+export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
 export const DETAIL_TYPES = [
@@ -77,6 +77,22 @@ export const REJECTION_CODES = [
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
+/** Why a provider reported an address unusable: SMS opt-out list, e-mail hard bounce or complaint. */
+export const UNUSABLE_REASONS = ['OPTED_OUT', 'BOUNCED', 'COMPLAINED'] as const;
+export type UnusableReason = (typeof UNUSABLE_REASONS)[number];
+
+/**
+ * An address a provider reported unusable. It holds for that address only: a new address for the
+ * channel (a changed phone number) is usable again.
+ */
+export const unusableAddressSchema = z.object({
+  reason: z.enum(UNUSABLE_REASONS),
+  address: z.string(),
+  /** When it was reported (ISO instant). */
+  since: z.string(),
+});
+export type UnusableAddress = z.infer<typeof unusableAddressSchema>;
+
 /** A borrower as the rules see it. */
 export const borrowerSchema = z.object({
   borrowerId: z.string().min(1),
@@ -97,6 +113,14 @@ export const borrowerSchema = z.object({
     .default({}),
   /** Local date of the latest FAILED debit result on any of the borrower's installments (at-risk). */
   lastFailedDebitOn: localDate.nullable().default(null),
+  /** Addresses the delivery side found unusable, by channel (written by the delivery functions only). */
+  unusable: z
+    .object({
+      sms: unusableAddressSchema.optional(),
+      email: unusableAddressSchema.optional(),
+      push: unusableAddressSchema.optional(),
+    })
+    .optional(),
 });
 export type Borrower = z.infer<typeof borrowerSchema>;
 

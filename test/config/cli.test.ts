@@ -9,13 +9,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import defaultJson from '../../config/default.json';
+import prodJson from '../../config/prod.json';
 import { validateConfig } from '../../shared/config/load';
 import { dormantSchedules, formatConfigSummary, formatSchedulePreview } from '../../tools/lib/config-summary';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => join('test', 'config', 'fixtures', name);
 const scratch = mkdtempSync(join(tmpdir(), 'sentinel-config-cli-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+/** An environment file must sit in config/ to be one: this test's own, removed afterwards. */
+const readyEnvironment = join('config', `cli-test-${process.pid}.json`);
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(join(ROOT, readyEnvironment), { force: true });
+});
 
 function run(tool: string, args: string[] = []) {
   const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join('tools', tool), ...args], {
@@ -50,11 +56,42 @@ describe('config:check', () => {
     expect(result.stdout.match(/ 16:00 \+08:00 {2}= {2}\d{4}-\d\d-\d\d 08:00 UTC/g)).toHaveLength(3);
   });
 
-  it('merges a file over the defaults (config/prod.json)', () => {
-    const result = configCheck('config/prod.json');
+  it('merges an environment file over the defaults (config/prod.json with its delivery providers named)', () => {
+    // Prepare: an environment file beside prod.json, naming what an operator sets up outside CDK
+    writeFileSync(
+      join(ROOT, readyEnvironment),
+      JSON.stringify({
+        ...prodJson,
+        delivery: {
+          sms: { senderId: 'LENDER' },
+          push: { platformApplications: { fcm: 'arn:aws:sns:ap-east-1:123456789012:app/GCM/lender-app' } },
+          email: { fromAddress: 'reminders@lender.example', identity: 'lender.example' },
+        },
+      }),
+    );
+    // Act
+    const result = configCheck(readyEnvironment);
+    // Assess
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('config/default.json + config/prod.json');
+    expect(result.stdout).toContain(`config/default.json + ${readyEnvironment}`);
     expect(result.stdout).toMatch(/jobs\s+32 shards/);
+  });
+
+  it('tells what an environment file lacks for a real environment (config/prod.json as shipped): exit 2, one line per key', () => {
+    // Act
+    const result = configCheck('config/prod.json');
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toBe('config/prod.json: not ready for a real environment');
+    expect(lines.slice(1).map((l) => l.trim().split(':')[0])).toEqual([
+      'delivery.sms.senderId',
+      'delivery.email.fromAddress',
+      'delivery.email.identity',
+      'delivery.push.platformApplications.fcm',
+    ]);
+    expect(result.stderr).not.toMatch(NO_STACK);
   });
 
   it('accepts an override with weekday-only failed debits and other UPCOMING days', () => {

@@ -14,6 +14,12 @@ import { configFor, PROJECT_ROOT, type Synthesised, synthesise, unacknowledgedFi
 const scratch = mkdtempSync(join(tmpdir(), 'sentinel-env-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/**
+ * A full synth bundles every function with esbuild (nine of them): on a busy shared machine that
+ * takes well over a minute.
+ */
+const SYNTH_TIMEOUT_MS = 240_000;
+
 /** `npx cdk synth` as an operator runs it: no credentials, no network, no notices. */
 function cdkSynth(args: string[]) {
   const outdir = mkdtempSync(join(scratch, 'out-'));
@@ -27,7 +33,7 @@ function cdkSynth(args: string[]) {
       AWS_SECRET_ACCESS_KEY: '',
       AWS_EC2_METADATA_DISABLED: 'true',
     },
-    timeout: 120_000,
+    timeout: SYNTH_TIMEOUT_MS,
   });
   return { ...result, outdir };
 }
@@ -71,14 +77,18 @@ describe('prod environment', () => {
 });
 
 describe('the CDK CLI', () => {
-  it('synthesises the default environment offline', () => {
-    const result = cdkSynth([]);
-    expect(result.status, result.stderr).toBe(0);
-    const names = stackNames('default');
-    for (const name of [names.stateful, names.stateless]) {
-      expect(existsSync(join(result.outdir, `${name}.template.json`))).toBe(true);
-    }
-  });
+  it(
+    'synthesises the default environment offline',
+    () => {
+      const result = cdkSynth([]);
+      expect(result.status, result.stderr).toBe(0);
+      const names = stackNames('default');
+      for (const name of [names.stateful, names.stateless]) {
+        expect(existsSync(join(result.outdir, `${name}.template.json`))).toBe(true);
+      }
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
   it('stops on an invalid config with one readable line per problem, naming its path, and no stack trace', () => {
     const bad = join(scratch, 'bad.json');

@@ -230,7 +230,8 @@ describe('schedules (EventBridge Scheduler)', () => {
 describe('queues', () => {
   it('encrypts every queue and denies non-TLS access to each', () => {
     const queues = s.statelessTemplate.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(10);
+    // 3 work queues, intake, 3 delivery queues and e-mail feedback, each with its DLQ; 3 rule/schedule DLQs.
+    expect(Object.keys(queues)).toHaveLength(19);
     for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     const policies = Object.values(s.statelessTemplate.findResources('AWS::SQS::QueuePolicy'));
     for (const id of Object.keys(queues)) {
@@ -245,15 +246,20 @@ describe('queues', () => {
   });
 
   it('gives each work and intake queue a visibility timeout longer than the 5-minute outbox lease, so a redelivery after a crash takes over what the dead run left', () => {
-    for (const queue of Object.values(s.statelessTemplate.findResources('AWS::SQS::Queue'))) {
-      if (queue.Properties.RedrivePolicy) expect(queue.Properties.VisibilityTimeout).toBeGreaterThan(300);
+    const queues = [
+      ...JOBS.map((job) => s.stateless.jobs.workQueues[job].queue),
+      s.stateless.intake.queue.queue,
+    ];
+    for (const queue of queues) {
+      const id = s.stateless.getLogicalId(queue.node.defaultChild as never);
+      expect(s.statelessTemplate.toJSON().Resources[id].Properties.VisibilityTimeout).toBeGreaterThan(300);
     }
   });
 
-  it('gives each work queue and the intake queue a DLQ, and a visibility timeout of 6x its consumer timeout', () => {
+  it('gives each consumed queue (work, intake, delivery, e-mail feedback) a DLQ, and a visibility timeout of 6x its consumer timeout', () => {
     const queues = s.statelessTemplate.toJSON().Resources;
     const mappings = Object.values(s.statelessTemplate.findResources('AWS::Lambda::EventSourceMapping'));
-    expect(mappings).toHaveLength(JOBS.length + 1);
+    expect(mappings).toHaveLength(JOBS.length + 1 + 3 + 1);
     for (const mapping of mappings) {
       const queueId = mapping.Properties.EventSourceArn['Fn::GetAtt'][0];
       const functionId = mapping.Properties.FunctionName.Ref;
@@ -280,9 +286,10 @@ describe('queues', () => {
 });
 
 describe('functions', () => {
-  it('runs all five on nodejs22.x ARM64 with bounded memory and timeout and their own log group', () => {
+  it('runs all nine on nodejs22.x ARM64 with bounded memory and timeout and their own log group', () => {
     const functions = s.statelessTemplate.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(5);
+    // dispatch, 3 workers, intake, 3 delivery functions, e-mail feedback
+    expect(Object.keys(functions)).toHaveLength(9);
     for (const [id, fn] of Object.entries(functions)) {
       const p = fn.Properties;
       expect(p.Runtime, id).toBe('nodejs22.x');
@@ -342,14 +349,19 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  it('grants no wildcard action and no "*" resource anywhere', () => {
+  it('grants no wildcard action and no "*" resource anywhere, but the SMS statement IAM requires', () => {
     const statements = [...policyStatements(s.statelessTemplate), ...policyStatements(s.statefulTemplate)];
     expect(statements.length).toBeGreaterThan(0);
+    const star = statements.filter(({ statement }) => asArray(statement.Resource).includes('*'));
+    // Direct SMS publish and the opt-out check take no resource ARN (infra/constructs/delivery.ts).
+    expect(star.map(({ statement }) => statement.Action)).toEqual([
+      ['sns:CheckIfPhoneNumberIsOptedOut', 'sns:Publish'],
+    ]);
+    expect(star[0]?.policy).toContain('SmsDelivery');
     for (const { policy, statement } of statements) {
       for (const action of asArray(statement.Action as string | string[])) {
         expect(action, policy).not.toContain('*');
       }
-      for (const resource of asArray(statement.Resource)) expect(resource, policy).not.toBe('*');
     }
   });
 
@@ -402,6 +414,12 @@ describe('least privilege', () => {
         JSON.stringify([{ 'Fn::GetAtt': [ownQueue, 'Arn'] }]),
       );
     }
+  });
+
+  it('grants push and e-mail nothing to send with while their providers are not configured (config/default.json)', () => {
+    const { push, email } = s.stateless.delivery.functions;
+    expect(actionsOf(statementsOf(push)).filter((a) => a.startsWith('sns:'))).toEqual([]);
+    expect(actionsOf(statementsOf(email)).filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
 
   it('lets intake read and write the table (no index), put events and consume the intake queue', () => {
@@ -512,17 +530,21 @@ describe('observability', () => {
     }
   });
 
-  it('alarms on any message in each of the six dead-letter queues', () => {
+  it('alarms on any message in each of the eleven dead-letter queues', () => {
     const dlqAlarms = alarms().filter(
       (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
     );
-    expect(dlqAlarms).toHaveLength(6);
+    expect(dlqAlarms).toHaveLength(11);
     const watched = dlqAlarms.map((a) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]).sort();
+    const { delivery } = s.stateless;
     const dlqs = [
       s.stateless.schedules.deadLetterQueue,
       ...JOBS.map((j) => s.stateless.jobs.workQueues[j].deadLetterQueue),
       s.stateless.intake.queue.deadLetterQueue,
       s.stateless.intake.ruleDeadLetterQueue,
+      ...Object.values(delivery.queues).map((q) => q.deadLetterQueue),
+      delivery.feedbackQueue.deadLetterQueue,
+      delivery.feedbackRuleDeadLetterQueue,
     ].map((q) => s.stateless.getLogicalId(q.node.defaultChild as never));
     expect(watched).toEqual(dlqs.sort());
   });

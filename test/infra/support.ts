@@ -6,8 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnPolicy, Role } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addSentinelStacks, type SentinelStacks } from '../../infra/sentinel-app';
@@ -41,7 +43,11 @@ export function configFor(opts: { env?: string; file?: string }): Config {
 /** Builds and synthesises the app (cdk-nag runs: an unacknowledged finding throws here). */
 export function synthesise(config: Config, envName = 'test'): Synthesised {
   const outdir = mkdtempSync(join(tmpdir(), 'sentinel-cdk-'));
-  const app = new App({ context: { ...cdkJson.context, env: envName }, outdir });
+  // No esbuild bundling here: these tests read templates; the CLI synth test bundles every function.
+  const app = new App({
+    context: { ...cdkJson.context, env: envName, 'aws:cdk:bundling-stacks': [] },
+    outdir,
+  });
   const stacks = addSentinelStacks(app, { config, envName });
   const assembly = app.synth();
   return {
@@ -81,3 +87,17 @@ export function policyStatements(
 
 export const asArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** The statements of the one policy attached to `fn`'s role, as resolved in the template of its stack. */
+export function roleStatements(synthesised: Synthesised, fn: IFunction): Record<string, unknown>[] {
+  const role = fn.role as Role;
+  const policy = role.node.findChild('DefaultPolicy').node.defaultChild as CfnPolicy;
+  const stack = Stack.of(fn);
+  const template =
+    stack === synthesised.stateless ? synthesised.statelessTemplate : synthesised.statefulTemplate;
+  return template.toJSON().Resources[stack.getLogicalId(policy)].Properties.PolicyDocument.Statement;
+}
+
+/** Every action of `statements`, sorted. */
+export const actionsIn = (statements: Record<string, unknown>[]) =>
+  statements.flatMap((st) => asArray(st.Action as string | string[])).sort();

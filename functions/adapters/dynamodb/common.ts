@@ -60,7 +60,7 @@ export interface StoreOptions {
 }
 
 /** True for the error DynamoDB returns when a write's condition does not hold. */
-function isConditionalFailure(error: unknown): boolean {
+export function isConditionalFailure(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 }
 

@@ -2,11 +2,12 @@
  * Every key value of the single table, built here and nowhere else (attribute and index names come
  * from `shared/table-layout.ts`). The layout is described in docs/data-model.md.
  */
-
+import { createHash } from 'node:crypto';
 import type { NextActionDates } from '../../../shared/rules/next-actions';
 import type { LocalDate } from '../../../shared/rules/types';
 import { JOB_INDEXES, JOBS, type Job, type TABLE_KEYS } from '../../../shared/table-layout';
 import type { OccurrenceKey } from '../../ports';
+import type { DeliveryKey } from '../../ports/delivery';
 
 /** `{ PK, SK }`, by the attribute names of `shared/table-layout.ts`. */
 export type TableKey = Record<typeof TABLE_KEYS.partitionKey | typeof TABLE_KEYS.sortKey, string>;
@@ -49,6 +50,31 @@ export const capKey = (borrowerId: string, day: LocalDate): TableKey => ({
 export const claimKey = (k: OccurrenceKey): TableKey => ({
   PK: loanPK(k.loanId),
   SK: `CLAIM#${k.seq}#${k.kind}#${k.occurrence}`,
+});
+
+/**
+ * The delivery record of one message on one channel: `LOAN#<loanId>` /
+ * `DELIVERY#<seq>#<kind>#<channel>#<occurrence>`. Seq, kind and channel hold no `#`, so the
+ * occurrence (which may) is unambiguous as the rest of the key.
+ */
+export const deliveryRecordKey = (k: DeliveryKey): TableKey => ({
+  PK: loanPK(k.loanId),
+  SK: `DELIVERY#${k.seq}#${k.kind}#${k.channel}#${k.occurrence}`,
+});
+
+/** Query bounds for the delivery records of one installment (its contact history). */
+export const deliveriesQuery = (loanId: string, seq: string): { PK: string; skPrefix: string } => ({
+  PK: loanPK(loanId),
+  skPrefix: `DELIVERY#${seq}#`,
+});
+
+/**
+ * The SNS platform endpoint of a device token: `PUSH#<SHA-256 of the token, hex>` / `ENDPOINT`. The
+ * token itself is never part of a key (keys reach logs and error messages).
+ */
+export const pushEndpointKey = (deviceToken: string): TableKey => ({
+  PK: `PUSH#${createHash('sha256').update(deviceToken).digest('hex')}`,
+  SK: 'ENDPOINT',
 });
 
 /** The dispatch record of a job: `JOB#<job>` / `DISPATCH`. */
