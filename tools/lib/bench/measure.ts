@@ -1,13 +1,28 @@
 /**
  * What one side of the benchmark (ours, or the naive baseline) reports about one run of the day, and
- * the pieces both sides share: the jobs' hours, the floor tracker and the RSS sampler.
+ * the pieces both sides share: the jobs' hours, the floor tracker, the RSS sampler and the measure
+ * of one job.
  */
+import { fireTimesBetween } from '../../../shared/config/cron';
+import type { Config } from '../../../shared/config/schema';
+import { addDays, toInstant } from '../../../shared/rules/calendar';
 import type { LocalDate } from '../../../shared/rules/types';
 import type { Job } from '../../../shared/table-layout';
-import type { Usage, WrittenKey } from './aws-counting';
+import { diffUsage, type Usage, type WrittenKey } from './aws-counting';
 
-/** The benchmark day's runs: aging at 00:30, reminders at 09:00, failed debits at 10:00 (local). */
-export const JOB_TIMES: Record<Job, string> = { aging: '00:30', reminders: '09:00', failedDebits: '10:00' };
+/**
+ * When `job` runs on `day`: the first time one of its schedules fires that day (an instant). With
+ * the default configuration: aging 00:30, reminders 09:00, failed debits 10:00 (local), as
+ * `2027-03-15T09:00:00+08:00`.
+ */
+export function jobRunOn(config: Config, job: Job, day: LocalDate): string {
+  const from = toInstant(`${day}T00:00`, config.timeZone);
+  const to = toInstant(`${addDays(day, 1)}T00:00`, config.timeZone);
+  const fires = config.schedules[job].flatMap((expr) => fireTimesBetween(expr, config.timeZone, from, to));
+  const first = fires.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  if (!first) throw new Error(`schedules.${job}: no run on the benchmark day ${day}`);
+  return first;
+}
 
 export interface JobMeasure {
   job: Job;
@@ -125,3 +140,37 @@ export function cpuMsSince(start: NodeJS.CpuUsage): number {
 
 /** Peak RSS of this process since it started, in bytes. */
 export const processPeakRss = (): number => process.resourceUsage().maxRSS * 1024;
+
+/** What a side's run of one job reports besides what the clients counted. */
+export interface JobRun {
+  /** Sum of the worker invocations' wall times. */
+  invocationMs: number;
+  workItems: number;
+}
+
+/**
+ * Runs one job of a side and measures it: the usage it added to `usage`, the installments it acted
+ * on, its wall time, peak RSS and CPU.
+ */
+export async function measureJob(
+  job: Job,
+  meters: { usage: Usage; floor: FloorTracker; sampler: RssSampler },
+  run: () => Promise<JobRun>,
+): Promise<JobMeasure> {
+  const before = { ...meters.usage };
+  meters.floor.start();
+  meters.sampler.reset();
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const { invocationMs, workItems } = await run();
+  return {
+    job,
+    usage: diffUsage(meters.usage, before),
+    actedOn: meters.floor.size(),
+    wallMs: performance.now() - started,
+    peakRssBytes: meters.sampler.peakBytes,
+    cpuMs: cpuMsSince(cpu),
+    invocationMs: Math.round(invocationMs),
+    workItems,
+  };
+}

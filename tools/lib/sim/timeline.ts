@@ -4,6 +4,7 @@
  */
 import type { Config } from '../../../shared/config/schema';
 import { bucketFor, dpdOn, outstandingOn, penaltyToDate } from '../../../shared/rules/derive';
+import { compareSeq } from '../../../shared/rules/installment';
 import type { Installment, LocalDate } from '../../../shared/rules/types';
 
 export interface NotificationRecord {
@@ -60,17 +61,6 @@ export interface FinalRecord {
 }
 export type TimedRecord = NotificationRecord | NotificationSkippedRecord | TransitionRecord | EventRecord;
 export type TimelineRecord = TimedRecord | FinalRecord;
-
-/** Compares installment seqs numerically part by part: `"1.2"` before `"1.10"`, `"1"` before `"1.1"`. */
-export function compareSeq(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 /** Orders installments (or `final` records) by `loanId`, then `seq` numerically. */
 export const compareInstallments = (
