@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../shared/rules/calendar';
 import { captureLogs } from '../support/logs';
-import { borrower, envelope, failedDebit, type Harness, startHarness } from './harness';
+import { borrower, type Harness, startHarness } from './harness';
+import { envelope, failedDebit } from './intake-events';
 
 const PHONE = '+8613912345678';
 const EMAIL = 'secret.person@example.com';

@@ -1,7 +1,8 @@
 /** Intake of debit results, payments and adjustment requests through the intake handler. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outstandingOn } from '../../shared/rules/derive';
-import { borrower, envelope, failedDebit, type Harness, inst, payment, startHarness } from './harness';
+import { borrower, type Harness, inst, startHarness } from './harness';
+import { envelope, failedDebit, payment, succeededDebit } from './intake-events';
 
 const failed = (attemptId: string, reason: string) => failedDebit('L1', reason, undefined, attemptId);
 const extension = (requestId: string, loanId = 'L1', days = 10) => ({
@@ -51,13 +52,7 @@ describe('intake', () => {
 
   it('takes a successful debit without an amount as the whole outstanding', async () => {
     // Act
-    await h.deliver('DebitAttemptCompleted', {
-      loanId: 'L1',
-      seq: '1',
-      attemptId: 'd1',
-      outcome: 'SUCCEEDED',
-      attemptedAt: '2026-12-10T06:00:00+08:00',
-    });
+    await h.deliver('DebitAttemptCompleted', succeededDebit('L1'));
     // Assess
     const stored = await h.installment('L1', '1');
     expect(stored?.status).toBe('PAID');

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobPartitionKey, jobSortKey, shardOf } from '../../functions/adapters/dynamodb/keys';
 import { outstandingOn, penaltyToDate } from '../../shared/rules/derive';
 import { JOB_INDEXES } from '../../shared/table-layout';
-import { borrower, failedDebit, type Harness, inst, payment, portfolio, startHarness } from './harness';
+import { borrower, type Harness, inst, portfolio, startHarness } from './harness';
+import { failedDebit, payment } from './intake-events';
 
 const occurrences = (h: Harness) =>
   h.messages.map((m) => `${m.loanId}/${m.seq}/${m.kind}/${m.occurrence}/${m.channel}`).sort();

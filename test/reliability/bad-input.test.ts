@@ -17,7 +17,8 @@ import { runWorkItem } from '../../functions/use-cases/scheduled-job';
 import { metrics } from '../../functions/wiring/telemetry';
 import { JOB_INDEXES } from '../../shared/table-layout';
 import { METRIC } from '../../shared/telemetry-names';
-import { borrower, envelope, type Harness, inst, payment, startHarness } from '../functions/harness';
+import { borrower, type Harness, inst, startHarness } from '../functions/harness';
+import { envelope, payment, succeededDebit } from '../functions/intake-events';
 import { captureLogs } from '../support/logs';
 
 /** Counts the metrics the handlers emit (Powertools metrics are disabled in tests). */
@@ -66,20 +67,9 @@ describe('bad input', () => {
       envelope('RepaymentReceived', payment('NOPE', 'p-unknown', 100)), // unknown loan
       envelope('RepaymentReceived', { ...payment('L2', 'p-big', 100), memo: 'x'.repeat(20_000) }), // oversized
       envelope('LoanGossip', { loanId: 'L2' }), // unknown type
-      envelope('DebitAttemptCompleted', {
-        loanId: 'L2',
-        seq: '1',
-        attemptId: 'd-no-reason',
-        outcome: 'FAILED',
-        attemptedAt: '2026-12-10T06:00:00+08:00',
-      }), // a failure without its reason: must not make the borrower at-risk either
-      envelope('DebitAttemptCompleted', {
-        loanId: 'L1',
-        seq: '1',
-        attemptId: 'd-good',
-        outcome: 'SUCCEEDED',
-        attemptedAt: '2026-12-10T06:00:00+08:00',
-      }),
+      // a failure without its reason: must not make the borrower at-risk either
+      envelope('DebitAttemptCompleted', { ...succeededDebit('L2'), outcome: 'FAILED' }),
+      envelope('DebitAttemptCompleted', succeededDebit('L1')),
     ];
     // Act
     let result: { batchItemFailures: { itemIdentifier: string }[] } | undefined;

@@ -7,16 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { penaltyToDate } from '../../shared/rules/derive';
 import { finalRecord } from '../../tools/lib/sim/timeline';
-import {
-  borrower,
-  envelope,
-  failedDebit,
-  type Harness,
-  inst,
-  payment,
-  portfolio,
-  startHarness,
-} from '../functions/harness';
+import { borrower, type Harness, inst, portfolio, startHarness } from '../functions/harness';
+import { envelope, failedDebit, payment } from '../functions/intake-events';
 
 type Input = { Item?: Record<string, unknown>; ConditionExpression?: string };
 

@@ -30,6 +30,16 @@ const valid = () => ({
   ],
   events: [] as unknown[],
 });
+/** The failed debit of SIMULATION.md's example. */
+const FAILED_DEBIT = {
+  at: '2026-12-10T06:00',
+  type: 'debit',
+  loanId: 'L1',
+  seq: 1,
+  attemptId: 'd1',
+  outcome: 'FAILED',
+  reason: 'INSUFFICIENT_FUNDS',
+} as const;
 const problemsOf = (raw: unknown, operator: unknown = readDefaultConfig()) => {
   const result = prepareScenario(raw, operator);
   return result.ok ? [] : formatProblems(result.problems);
@@ -51,15 +61,7 @@ describe('scenario validation', () => {
         },
       ],
       events: [
-        {
-          at: '2026-12-10T06:00',
-          type: 'debit',
-          loanId: 'L1',
-          seq: 1,
-          attemptId: 'd1',
-          outcome: 'FAILED',
-          reason: 'INSUFFICIENT_FUNDS',
-        },
+        FAILED_DEBIT,
         { at: '2026-12-12T14:00', type: 'payment', loanId: 'L1', seq: 1, paymentId: 'p1', amount: 101100 },
         {
           at: '2026-12-09T12:00',
@@ -427,15 +429,7 @@ describe('timeline records', () => {
   it('builds intake events as the EventBridge rule delivers them: seq as a string, times with the local offset', () => {
     // Act
     const event = busEvent(
-      {
-        at: '2026-12-10T06:00',
-        type: 'debit',
-        loanId: 'L1',
-        seq: 1,
-        attemptId: 'd1',
-        outcome: 'FAILED',
-        reason: 'CARD_EXPIRED',
-      },
+      { ...FAILED_DEBIT, reason: 'CARD_EXPIRED' },
       '2026-12-09T22:00:00.000Z',
       'Asia/Shanghai',
     );

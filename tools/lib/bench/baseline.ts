@@ -33,18 +33,10 @@ import {
   type Installment,
   installmentSchema,
 } from '../../../shared/rules/types';
-import { JOBS, type Job } from '../../../shared/table-layout';
+import type { Job } from '../../../shared/table-layout';
 import { LOCAL_EVENT_BUS, LOCAL_TOPIC_ARN } from '../../local-aws';
-import { countingClients, emptyUsage, type WrittenKey } from './aws-counting';
-import {
-  FloorTracker,
-  jobRunOn,
-  measureJob,
-  processPeakRss,
-  RssSampler,
-  type RunSpec,
-  type SideResult,
-} from './measure';
+import { countingClients } from './aws-counting';
+import { jobRunOn, type RunSpec, SideMeters, type SideResult } from './measure';
 
 /** What the naive design stores daily on each overdue installment. */
 const MATERIALIZED = ['dpd', 'penaltyToDate'];
@@ -96,42 +88,23 @@ type Clients = ReturnType<typeof countingClients>;
 
 export async function runBaseline(spec: RunSpec): Promise<SideResult> {
   const config: Config = configSchema.parse(spec.config);
-  const floor = new FloorTracker(spec.trackFloor ?? true);
-  const written: WrittenKey[] = [];
-  const usage = emptyUsage();
+  const meters = new SideMeters(spec);
   const clients = countingClients({
     endpoint: spec.endpoint,
-    usage,
+    usage: meters.usage,
     latencyMs: spec.latencyMs,
-    ...(spec.recordWrites ? { sinks: { written: (key: WrittenKey) => written.push(key) } } : {}),
+    sinks: meters.sinks(false),
   });
   const side = new NaiveSide(clients, spec.tableName, config, spec.day);
-  const sampler = new RssSampler();
-  const startRssBytes = sampler.sample();
-  const jobs = [];
   try {
-    for (const job of JOBS) {
-      jobs.push(
-        await measureJob(job, { usage, floor, sampler }, async () => {
-          const started = performance.now();
-          await side.run(job, (inst) => floor.add(inst.loanId, inst.seq));
-          return { invocationMs: performance.now() - started, workItems: 1 };
-        }),
-      );
-    }
+    return await meters.day('sequential', async (job) => {
+      const started = performance.now();
+      await side.run(job, (inst) => meters.floor.add(inst.loanId, inst.seq));
+      return { invocationMs: performance.now() - started, workItems: 1 };
+    });
   } finally {
-    sampler.stop();
     clients.destroy();
   }
-  return {
-    side: 'baseline',
-    mode: 'sequential',
-    latencyMs: spec.latencyMs,
-    jobs,
-    peakRssBytes: processPeakRss(),
-    startRssBytes,
-    ...(spec.recordWrites ? { written } : {}),
-  };
 }
 
 /** The naive design's job runs, on one table and day; borrowers and the daily cap kept in memory. */

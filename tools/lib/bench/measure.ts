@@ -7,8 +7,8 @@ import { fireTimesBetween } from '../../../shared/config/cron';
 import type { Config } from '../../../shared/config/schema';
 import { addDays, toInstant } from '../../../shared/rules/calendar';
 import type { LocalDate } from '../../../shared/rules/types';
-import type { Job } from '../../../shared/table-layout';
-import { diffUsage, type Usage, type WrittenKey } from './aws-counting';
+import { JOBS, type Job } from '../../../shared/table-layout';
+import { type CountingSinks, diffUsage, emptyUsage, type Usage, type WrittenKey } from './aws-counting';
 
 /**
  * When `job` runs on `day`: the first time one of its schedules fires that day (an instant). With
@@ -148,29 +148,68 @@ export interface JobRun {
   workItems: number;
 }
 
-/**
- * Runs one job of a side and measures it: the usage it added to `usage`, the installments it acted
- * on, its wall time, peak RSS and CPU.
- */
-export async function measureJob(
-  job: Job,
-  meters: { usage: Usage; floor: FloorTracker; sampler: RssSampler },
-  run: () => Promise<JobRun>,
-): Promise<JobMeasure> {
-  const before = { ...meters.usage };
-  meters.floor.start();
-  meters.sampler.reset();
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const { invocationMs, workItems } = await run();
-  return {
-    job,
-    usage: diffUsage(meters.usage, before),
-    actedOn: meters.floor.size(),
-    wallMs: performance.now() - started,
-    peakRssBytes: meters.sampler.peakBytes,
-    cpuMs: cpuMsSince(cpu),
-    invocationMs: Math.round(invocationMs),
-    workItems,
-  };
+/** A side's meters for its day: the usage its clients count, the floor, the keys written, RSS. */
+export class SideMeters {
+  readonly usage = emptyUsage();
+  readonly floor: FloorTracker;
+  private readonly written: WrittenKey[] = [];
+
+  constructor(private readonly spec: RunSpec) {
+    this.floor = new FloorTracker(spec.trackFloor ?? true);
+  }
+
+  /** Sinks of the counting clients: the keys written (when asked for), and (`actedOn`) publishes as acted on. */
+  sinks(actedOn: boolean): CountingSinks {
+    const add = (ref: { loanId: string; seq: string }) => this.floor.add(ref.loanId, ref.seq);
+    return {
+      ...(actedOn ? { message: add, event: add } : {}),
+      ...(this.spec.recordWrites ? { written: (key: WrittenKey) => this.written.push(key) } : {}),
+    };
+  }
+
+  /**
+   * Runs the day's jobs in order, each measured (after its unmeasured `prepare`): the usage it
+   * added, the installments it acted on, its wall time, peak RSS and CPU.
+   */
+  async day(
+    mode: RunMode,
+    runJob: (job: Job) => Promise<JobRun>,
+    prepare?: (job: Job) => Promise<void>,
+  ): Promise<SideResult> {
+    const sampler = new RssSampler();
+    const startRssBytes = sampler.sample();
+    const jobs: JobMeasure[] = [];
+    try {
+      for (const job of JOBS) {
+        await prepare?.(job);
+        const before = { ...this.usage };
+        this.floor.start();
+        sampler.reset();
+        const started = performance.now();
+        const cpu = process.cpuUsage();
+        const { invocationMs, workItems } = await runJob(job);
+        jobs.push({
+          job,
+          usage: diffUsage(this.usage, before),
+          actedOn: this.floor.size(),
+          wallMs: performance.now() - started,
+          peakRssBytes: sampler.peakBytes,
+          cpuMs: cpuMsSince(cpu),
+          invocationMs: Math.round(invocationMs),
+          workItems,
+        });
+      }
+    } finally {
+      sampler.stop();
+    }
+    return {
+      side: this.spec.side,
+      mode,
+      latencyMs: this.spec.latencyMs,
+      jobs,
+      peakRssBytes: processPeakRss(),
+      startRssBytes,
+      ...(this.spec.recordWrites ? { written: this.written } : {}),
+    };
+  }
 }

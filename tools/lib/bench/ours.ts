@@ -15,34 +15,19 @@
  */
 import { type Config, configSchema } from '../../../shared/config/schema';
 import { addDays } from '../../../shared/rules/calendar';
-import { JOBS, type Job } from '../../../shared/table-layout';
+import type { Job } from '../../../shared/table-layout';
 import { LocalAws } from '../../local-aws';
-import { countingDynamo, countingSinks, emptyUsage, type WrittenKey } from './aws-counting';
-import {
-  FloorTracker,
-  type JobMeasure,
-  type JobRun,
-  jobRunOn,
-  measureJob,
-  processPeakRss,
-  RssSampler,
-  type RunSpec,
-  type SideResult,
-} from './measure';
+import { countingDynamo, countingSinks } from './aws-counting';
+import { type JobRun, jobRunOn, type RunSpec, SideMeters, type SideResult } from './measure';
 
 export async function runOurs(spec: RunSpec): Promise<SideResult> {
   const parsed: Config = configSchema.parse(spec.config);
   const mode = spec.mode ?? 'concurrent';
   const config: Config =
     mode === 'sequential' ? { ...parsed, jobs: { ...parsed.jobs, concurrency: 1 } } : parsed;
-  const floor = new FloorTracker(spec.trackFloor ?? true);
-  const written: WrittenKey[] = [];
-  const usage = emptyUsage();
-  const sinks = {
-    message: (m: { loanId: string; seq: string }) => floor.add(m.loanId, m.seq),
-    event: (e: { loanId: string; seq: string }) => floor.add(e.loanId, e.seq),
-    ...(spec.recordWrites ? { written: (key: WrittenKey) => written.push(key) } : {}),
-  };
+  const meters = new SideMeters(spec);
+  const { usage, floor } = meters;
+  const sinks = meters.sinks(true);
   const dynamo = countingDynamo({
     endpoint: spec.endpoint,
     usage,
@@ -77,28 +62,13 @@ export async function runOurs(spec: RunSpec): Promise<SideResult> {
       throw new Error(`a ${job} work item failed`);
     return { invocationMs: workers.ms, workItems: workers.invocations };
   };
-
-  const sampler = new RssSampler();
-  const startRssBytes = sampler.sample();
-  const jobs: JobMeasure[] = [];
   try {
-    for (const job of JOBS) {
+    return await meters.day(mode, runJob, async (job) => {
       clock = new Date(jobRunOn(config, job, spec.day)).toISOString();
       await aws.runtime.dispatchLog.markDispatched(job, addDays(spec.day, -1));
-      jobs.push(await measureJob(job, { usage, floor, sampler }, () => runJob(job)));
-    }
+    });
   } finally {
-    sampler.stop();
     await aws.stop();
     dynamo.client.destroy();
   }
-  return {
-    side: 'ours',
-    mode,
-    latencyMs: spec.latencyMs,
-    jobs,
-    peakRssBytes: processPeakRss(),
-    startRssBytes,
-    ...(spec.recordWrites ? { written } : {}),
-  };
 }

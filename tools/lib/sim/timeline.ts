@@ -7,25 +7,22 @@ import { bucketFor, dpdOn, outstandingOn, penaltyToDate } from '../../../shared/
 import { compareSeq } from '../../../shared/rules/installment';
 import type { Installment, LocalDate } from '../../../shared/rules/types';
 
-export interface NotificationRecord {
-  type: 'notification';
+/** A notification occurrence, sent or skipped. */
+interface OccurrenceRecord {
   at: string;
   borrowerId: string;
   loanId: string;
   seq: string;
   kind: string;
   occurrence: string;
+}
+export interface NotificationRecord extends OccurrenceRecord {
+  type: 'notification';
   channels: string[];
   messages: Record<string, string>;
 }
-export interface NotificationSkippedRecord {
+export interface NotificationSkippedRecord extends OccurrenceRecord {
   type: 'notification_skipped';
-  at: string;
-  borrowerId: string;
-  loanId: string;
-  seq: string;
-  kind: string;
-  occurrence: string;
   reason: 'CAP' | 'UNREACHABLE';
 }
 export interface TransitionRecord {
