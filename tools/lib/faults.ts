@@ -22,12 +22,12 @@ import { ConfiguredRetryStrategy, getRetryPlugin } from '@smithy/core/retry';
 import type { Redrives } from '../local-aws';
 import { seededRandom } from './portfolio';
 
-export const SERVICES = ['dynamodb', 'sns', 'eventbridge', 'sqs'] as const;
-export type Service = (typeof SERVICES)[number];
-export const FAULT_KINDS = ['throttle', 'server', 'timeout-before', 'timeout-after', 'partial'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+const SERVICES = ['dynamodb', 'sns', 'eventbridge', 'sqs'] as const;
+type Service = (typeof SERVICES)[number];
+const FAULT_KINDS = ['throttle', 'server', 'timeout-before', 'timeout-after', 'partial'] as const;
+type FaultKind = (typeof FAULT_KINDS)[number];
 
-export interface FaultPlan {
+interface FaultPlan {
   /** Share of SDK attempts faulted, per service. */
   rates: Record<Service, number>;
   /** Relative weights of the fault kinds (a batch-only kind is skipped for other commands). */
@@ -40,7 +40,7 @@ export interface FaultPlan {
 }
 
 /** A plan that injects nothing. */
-export const NO_FAULTS: FaultPlan = {
+const NO_FAULTS: FaultPlan = {
   rates: { dynamodb: 0, sns: 0, eventbridge: 0, sqs: 0 },
   kinds: { throttle: 1, server: 1, 'timeout-before': 1, 'timeout-after': 1, partial: 1 },
   crash: 0,
@@ -124,7 +124,7 @@ export interface InjectedFault {
   input: Record<string, unknown>;
 }
 
-export interface FaultCounts {
+interface FaultCounts {
   /** Calls (not attempts) made inside invocations, per service. */
   calls: Record<Service, number>;
   injected: Record<Service, Record<FaultKind, number>>;

@@ -25,14 +25,12 @@ export interface PortfolioOptions {
   start?: string;
   /** Share of due-date debits that fail (default 0.15). */
   failureRate?: number;
-  /** Share of failures that are hard declines (default 0.25). */
-  hardShare?: number;
   /** Tiers and penalty rate used to work out the exact amounts borrowers pay (default: config/default.json). */
   config?: Pick<Config, 'creditTiers' | 'penalty'>;
 }
 
 /** The scenario object (SIMULATION.md format). */
-export interface PortfolioScenario {
+interface PortfolioScenario {
   start: string;
   end: string;
   borrowers: Record<string, unknown>[];
@@ -57,6 +55,9 @@ const DEFAULT_TIERS: Pick<Config, 'creditTiers' | 'penalty'> = {
   ],
   penalty: { dailyRatePpm: 500 },
 };
+
+/** Share of failed debits that are hard declines. */
+const HARD_SHARE = 0.25;
 
 /** A portfolio's size and seed as `npm start` and `npm run soak` take them on the command line. */
 export interface PortfolioArgs {
@@ -114,10 +115,9 @@ export function generatePortfolio(opts: PortfolioOptions = {}): PortfolioScenari
     days = 120,
     start = '2026-12-01',
     failureRate = 0.15,
-    hardShare = 0.25,
     config = DEFAULT_TIERS,
   } = opts;
-  const book = new Book({ seed, start, end: addDays(start, days - 1), failureRate, hardShare, config });
+  const book = new Book({ seed, start, end: addDays(start, days - 1), failureRate, config });
   const width = String(count).length;
   for (let i = 1; i <= count; i++) book.borrower(String(i).padStart(width, '0'));
   book.scenario.events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
@@ -153,7 +153,6 @@ class Book {
       start: string;
       end: string;
       failureRate: number;
-      hardShare: number;
       config: Pick<Config, 'creditTiers' | 'penalty'>;
     },
   ) {
@@ -272,7 +271,7 @@ class Book {
   /** A failed debit (soft or hard, by the mix), then a retry that succeeds, a payment by hand, a part, a split or nothing. */
   private failure(due: Due): void {
     const { loanId, seq, dueDate, ref, graceDays } = due;
-    const hard = this.chance(this.o.hardShare);
+    const hard = this.chance(HARD_SHARE);
     const reason = hard ? this.pick(HARD_REASONS) : this.pick(SOFT_REASONS);
     this.event(dueDate, due.debitAt, {
       type: 'debit',

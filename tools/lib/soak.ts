@@ -58,7 +58,7 @@ interface Observed {
   redrives: Redrives;
 }
 
-export interface Comparison {
+interface Comparison {
   compared: number;
   lost: string[];
   extra: string[];
@@ -66,7 +66,7 @@ export interface Comparison {
   different: string[];
 }
 
-export interface SoakReport {
+interface SoakReport {
   options: SoakOptions;
   clean: { wallMs: number; duplicates: number };
   faulted: {

@@ -14,7 +14,6 @@
  * 4. `dispatch` fires a schedule, `drainWork` hands the work queues to the workers until they are
  *    empty, `putEvent` delivers an event through the intake queue.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetryStrategyV2 } from '@smithy/types';
@@ -91,7 +90,8 @@ type Wiring = typeof import('../../functions/wiring/runtime') &
 export class LocalAws {
   readonly queues: { work: Record<Job, LocalQueue>; intake: LocalQueue };
   readonly schedules: ScheduleStats = { retries: 0, dlqRedriven: 0 };
-  private readonly delay = new AsyncLocalStorage<number>();
+  /** How far the lease clock runs ahead for the invocation in progress (a redelivery's waits). */
+  private aheadMs = 0;
   private requests = 0;
 
   private constructor(
@@ -199,7 +199,11 @@ export class LocalAws {
    * outside the queues: a test's own delivery (the same batch twice, a race).
    */
   async invokeWith(name: Job | 'intake', bodies: string[], remainingMs?: number): Promise<BatchAnswer> {
-    const event = sqsEvent(bodies.map((body, i) => ({ messageId: `m${i}`, body })));
+    const queue = name === 'intake' ? this.queues.intake : this.queues.work[name];
+    const event = sqsEvent(
+      bodies.map((body, i) => ({ messageId: `m${i}`, body })),
+      queue.name.arn,
+    );
     const kind = name === 'intake' ? 'intake' : `worker:${name}`;
     const outcome = await this.invoke(kind, name, event, remainingMs);
     if (outcome.crashed) throw new Error(`the ${kind} invocation died`);
@@ -236,8 +240,8 @@ export class LocalAws {
       config,
       ...(options.audit ? { audit: options.audit } : {}),
       clock: () => {
-        const delayMs = this.delay.getStore() ?? 0;
-        return delayMs > 0 ? new Date(Date.parse(clock()) + delayMs).toISOString() : clock();
+        const ahead = this.aheadMs;
+        return ahead > 0 ? new Date(Date.parse(clock()) + ahead).toISOString() : clock();
       },
       // Local time does not wait for a backoff.
       delivery: { sleep: async () => undefined },
@@ -268,9 +272,15 @@ export class LocalAws {
     options: DrainOptions,
   ): Promise<BatchAnswer[]> {
     // A redelivery comes after the visibility timeouts its batch waited: its lease clock runs ahead.
-    const consume = (received: Received) =>
-      this.delay.run(received.delayMs, () => this.invoke(kind, name, received.event, options.remainingMs));
-    return (await queue.drain(consume, options.concurrent)) as BatchAnswer[];
+    const consume = (received: Received) => {
+      this.aheadMs = received.delayMs;
+      return this.invoke(kind, name, received.event, options.remainingMs);
+    };
+    try {
+      return (await queue.drain(consume, options.concurrent)) as BatchAnswer[];
+    } finally {
+      this.aheadMs = 0;
+    }
   }
 
   /** One invocation: with a fault hook it may die (then it answered nothing). */

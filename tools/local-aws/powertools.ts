@@ -5,7 +5,7 @@
  */
 
 /** The environment a local run of the handlers needs, where it is not set already. */
-export const QUIET_ENV: Readonly<Record<string, string>> = {
+const QUIET_ENV: Readonly<Record<string, string>> = {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_DEV: 'false',

@@ -17,7 +17,7 @@ export interface BatchAnswer {
   batchItemFailures: { itemIdentifier: string }[];
 }
 
-export interface QueueStats {
+interface QueueStats {
   /** Records delivered again after a failure or a dead invocation. */
   redelivered: number;
   /** Times a message reached its last receive and went to the dead-letter queue. */
@@ -49,11 +49,11 @@ let sent = 0;
  * An SQS event of `messages` as Lambda's event source mapping hands them over.
  *
  * @example
- * intake(sqsEvent([{ messageId: 'm0', body }]), lambdaContext('req-1'));
+ * intake(sqsEvent([{ messageId: 'm0', body }], LOCAL_QUEUES.intake.arn), lambdaContext('req-1'));
  */
 export function sqsEvent(
   messages: { messageId: string; body: string; receives?: number }[],
-  queueArn = 'arn:aws:sqs:ap-east-1:000000000000:local',
+  queueArn: string,
 ): SQSEvent {
   return {
     Records: messages.map((m) => ({
@@ -141,6 +141,9 @@ export class LocalQueue {
       const round: Received[] = [];
       do round.push(this.receive());
       while (concurrent && this.length > 0);
+      // Concurrent invocations share the lease clock: a round waits as long as its longest wait.
+      const delayMs = Math.max(...round.map((r) => r.delayMs));
+      for (const received of round) received.delayMs = delayMs;
       const outcomes = await Promise.all(round.map(consume));
       round.forEach((received, i) => {
         const outcome = outcomes[i] as Outcome;

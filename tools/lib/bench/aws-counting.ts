@@ -95,7 +95,7 @@ export interface CountingSinks {
   written?(key: WrittenKey): void;
 }
 
-export interface CountingOptions {
+interface CountingOptions {
   endpoint: string;
   usage: Usage;
   /** Added before every call, all services. */

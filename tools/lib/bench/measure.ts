@@ -24,7 +24,7 @@ export function jobRunOn(config: Config, job: Job, day: LocalDate): string {
   return first;
 }
 
-export interface JobMeasure {
+interface JobMeasure {
   job: Job;
   usage: Usage;
   /**
@@ -49,7 +49,7 @@ export interface JobMeasure {
  * at a time with `jobs.concurrency` 1 (the sequential comparison: concurrency 1 everywhere), or one at
  * a time with the configured concurrency (each work item then alone, timed as one invocation).
  */
-export type RunMode = 'concurrent' | 'sequential' | 'oneWorkItemAtATime';
+type RunMode = 'concurrent' | 'sequential' | 'oneWorkItemAtATime';
 
 export interface SideResult {
   side: 'ours' | 'baseline';
@@ -84,7 +84,7 @@ export interface RunSpec {
 }
 
 /** Installments acted on, by job, as `loanId|seq`. */
-export class FloorTracker {
+class FloorTracker {
   private current: Set<string> | null = null;
   private count = 0;
   constructor(private readonly enabled: boolean) {}
@@ -106,7 +106,7 @@ export class FloorTracker {
 }
 
 /** Samples RSS every few milliseconds; `peak` is the highest value since the last `reset`. */
-export class RssSampler {
+class RssSampler {
   private peak = 0;
   private readonly timer: NodeJS.Timeout;
   constructor(intervalMs = 20) {
@@ -133,13 +133,13 @@ export class RssSampler {
 }
 
 /** CPU milliseconds (user + system) of this process since `start`. */
-export function cpuMsSince(start: NodeJS.CpuUsage): number {
+function cpuMsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return Math.round((used.user + used.system) / 1000);
 }
 
 /** Peak RSS of this process since it started, in bytes. */
-export const processPeakRss = (): number => process.resourceUsage().maxRSS * 1024;
+const processPeakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
 /** What a side's run of one job reports besides what the clients counted. */
 export interface JobRun {

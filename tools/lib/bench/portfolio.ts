@@ -44,7 +44,7 @@ import {
 import { JOBS, type Job } from '../../../shared/table-layout';
 import { seededRandom } from '../portfolio';
 
-export const HISTORIES = [
+const HISTORIES = [
   'NOT_DUE_YET',
   'PAID_ON_TIME',
   'CURED_BY_RETRY',
@@ -53,9 +53,9 @@ export const HISTORIES = [
   'LATE_REPORT_UNPAID',
   'DEBIT_RESULT_MISSING',
 ] as const;
-export type History = (typeof HISTORIES)[number];
+type History = (typeof HISTORIES)[number];
 
-export interface TemplateKey {
+interface TemplateKey {
   history: History;
   /** dueDate − benchmark day, in days. */
   offset: number;
@@ -79,13 +79,11 @@ export interface PortfolioOptions {
    */
   dueFraction?: number;
   seed?: number;
-  /** Installments per borrower (one loan each). */
-  perBorrower?: number;
 }
 
 /** Oldest and farthest due dates of the book, in days from the benchmark day. */
-export const OLDEST_OFFSET = -240;
-export const FARTHEST_OFFSET = 330;
+const OLDEST_OFFSET = -240;
+const FARTHEST_OFFSET = 330;
 
 /** Share of borrowers per tier (by credit score), from the top. */
 const TIER_SHARES: Record<string, number> = { S: 0.3, A: 0.3, B: 0.25, C: 0.15 };
@@ -204,7 +202,7 @@ const dayNumber = (d: LocalDate) =>
 const fromDayNumber = (n: number): LocalDate => new Date(n * 86_400_000).toISOString().slice(0, 10);
 
 /** `value` with every local date in it (any string `YYYY-MM-DD`) moved by `days`. */
-export function shiftDates<T>(value: T, days: number): T {
+function shiftDates<T>(value: T, days: number): T {
   if (typeof value === 'string') {
     return (LOCAL_DATE.test(value) ? fromDayNumber(dayNumber(value) + days) : value) as T;
   }
@@ -225,7 +223,7 @@ export function shiftDates<T>(value: T, days: number): T {
  * from action day to action day (a job reads an installment only then), and returns the state after
  * each day it changed, until `until` (exclusive).
  */
-export async function liveLifetime(
+async function liveLifetime(
   history: History,
   tier: string,
   dueDate: LocalDate,
@@ -415,15 +413,16 @@ export interface Bundle {
 }
 
 /** Borrower and loan ids carry the borrower index, so a written key leads back to its bundle. */
-export const borrowerIdOf = (b: number) => `B${String(b).padStart(8, '0')}`;
-export const loanIdOf = (b: number) => `L${String(b).padStart(8, '0')}`;
+const borrowerIdOf = (b: number) => `B${String(b).padStart(8, '0')}`;
+const loanIdOf = (b: number) => `L${String(b).padStart(8, '0')}`;
 export const borrowerIndexOfLoan = (loanId: string): number | null =>
   /^L\d{8}$/.test(loanId) ? Number(loanId.slice(1)) : null;
 export const borrowerIndexOfBorrower = (borrowerId: string): number | null =>
   /^B\d{8}$/.test(borrowerId) ? Number(borrowerId.slice(1)) : null;
 
 export class BenchPortfolio {
-  readonly perBorrower: number;
+  /** Installments per borrower (one loan each). */
+  readonly perBorrower = 3;
   private readonly seed: number;
   private work: Record<string, Pool> = {};
   private quiet: Record<string, Pool> = {};
@@ -435,7 +434,6 @@ export class BenchPortfolio {
     private readonly config: Config,
     private readonly options: PortfolioOptions,
   ) {
-    this.perBorrower = options.perBorrower ?? 3;
     this.seed = options.seed ?? 42;
   }
 

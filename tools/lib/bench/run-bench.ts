@@ -32,7 +32,7 @@ import {
 import { runSide } from './run-side';
 import { type BenchStore, BookLayout, forkTs, restore, seedRange, startStore } from './store';
 
-export interface BenchOptions {
+interface BenchOptions {
   installments: number;
   /** Share of installments on the day's job indexes; absent: the book's own mixture. */
   dueFraction?: number;
@@ -64,7 +64,7 @@ export const DEFAULTS = {
 };
 
 /** The operator configuration: config/default.json, `file` over it, then `overrides` (deep merges). */
-export function benchConfig(overrides: Record<string, unknown> = {}, file?: string): Config {
+function benchConfig(overrides: Record<string, unknown> = {}, file?: string): Config {
   const loaded = loadConfig({ ...(file ? { file } : {}), overrides });
   if (!loaded.ok) throw new ConfigInvalidError(file ?? 'config/default.json', loaded.problems);
   return loaded.config;

@@ -15,7 +15,7 @@ export type Delivery =
   | { kind: 'event'; detailType: string; detail: Record<string, unknown> };
 
 /** What a step recorded, in the order it happened. */
-export type Captured = { kind: 'audit'; entry: AuditEntry } | Delivery;
+type Captured = { kind: 'audit'; entry: AuditEntry } | Delivery;
 
 /** Collects a step's audit entries and deliveries; `take` turns them into its records. */
 export class StepRecorder {

@@ -36,8 +36,6 @@ import {
 export type { Delivery, Redrives };
 
 export interface RunOptions {
-  /** The raw operator configuration (defaults already merged in); `config/default.json` if absent. */
-  operatorConfig?: unknown;
   /** Called with every record as soon as it is final (in timeline order). */
   onRecord?: (record: TimelineRecord) => void;
   /** Keep the records in memory and return them (default true; `start` streams them instead). */
@@ -68,14 +66,15 @@ export class ScenarioInvalidError extends Error {
 }
 
 /**
- * Runs a scenario (the SIMULATION.md format, as parsed JSON) through the real handlers, in process.
+ * Runs a scenario (the SIMULATION.md format, as parsed JSON, over `config/default.json`) through the
+ * real handlers, in process.
  * Throws {@link ScenarioInvalidError} when the scenario or its merged configuration is invalid.
  *
  * @example
  * const { timeline, summary } = await runSimulation(JSON.parse(readFileSync('case.json', 'utf8')));
  */
 export async function runSimulation(scenario: unknown, opts: RunOptions = {}): Promise<SimulationResult> {
-  const prepared = prepareScenario(scenario, opts.operatorConfig ?? readDefaultConfig());
+  const prepared = prepareScenario(scenario, readDefaultConfig());
   if (!prepared.ok) throw new ScenarioInvalidError(prepared.problems);
   return runPrepared(prepared.prepared, opts);
 }

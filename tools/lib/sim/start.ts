@@ -23,7 +23,7 @@ import { type SimulationSummary, toJsonLine } from './timeline';
 export const START_USAGE =
   'usage: npm start -- [--borrowers N] [--days N] [--seed N] [--start YYYY-MM-DD] [--failure-rate F] [--config FILE] [--out FILE]';
 
-export interface StartOptions extends PortfolioArgs {
+interface StartOptions extends PortfolioArgs {
   failureRate: number;
   config?: string;
   out: string;

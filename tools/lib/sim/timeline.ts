@@ -21,11 +21,11 @@ export interface NotificationRecord extends OccurrenceRecord {
   channels: string[];
   messages: Record<string, string>;
 }
-export interface NotificationSkippedRecord extends OccurrenceRecord {
+interface NotificationSkippedRecord extends OccurrenceRecord {
   type: 'notification_skipped';
   reason: 'CAP' | 'UNREACHABLE';
 }
-export interface TransitionRecord {
+interface TransitionRecord {
   type: 'transition';
   at: string;
   loanId: string;
