@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 /**
  * The slow end-to-end parts: the faulted system runs (the soak, the logs of a faulted run), the
  * benchmark smoke, the files that spawn the CLIs, and those that synthesise the CDK app (`cdk
- * synth`, or in process). `npm test` runs everything; `npm run test:fast` everything but these.
+ * synth`, or in process). `npm test` runs everything; `npm run test:fast` everything but these, and
+ * without isolating files (`--no-isolate`: each worker loads the SDK and the handlers once, about
+ * half the CPU); the fast files pass in any order (`--sequence.shuffle`), as each test sets up the
+ * runtime and mocks it uses and restores them.
  */
 const SLOW = [
   'test/reliability/soak.test.ts',
