@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { applyBenchEnv } from './lib/bench/env';
+import { quietPowertools } from './local-aws/powertools';
 
 const USAGE = `usage: npm run bench -- [--installments N] [--due-fraction F] [--latency-ms L] [--growth] [--rss]
                         [--rss-due-items A,B] [--shards S] [--config FILE] [--day YYYY-MM-DD] [--seed S]
@@ -23,7 +23,8 @@ const USAGE = `usage: npm run bench -- [--installments N] [--due-fraction F] [--
   --json FILE        write the report as JSON`;
 
 async function main(): Promise<void> {
-  applyBenchEnv();
+  // Before the handlers' modules load (they read it then).
+  quietPowertools();
   let args: ReturnType<typeof parse>;
   try {
     args = parse();

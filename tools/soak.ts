@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { FaultSpecError, parseFaultSpec } from './lib/faults';
+import { PORTFOLIO_ARG_OPTIONS, readPortfolioArgs } from './lib/portfolio';
 import { DEFAULT_SOAK, formatSoakReport, runSoak, type SoakOptions } from './lib/soak';
 
 const USAGE =
@@ -16,32 +17,12 @@ const USAGE =
 function parse(argv: string[]): SoakOptions {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      borrowers: { type: 'string' },
-      days: { type: 'string' },
-      seed: { type: 'string' },
-      start: { type: 'string' },
-      faults: { type: 'string' },
-    },
+    options: { ...PORTFOLIO_ARG_OPTIONS, faults: { type: 'string' } },
     strict: true,
   });
-  const int = (name: string, text: string | undefined, fallback: number) => {
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer`);
-    return n;
-  };
   const faults = values.faults ?? DEFAULT_SOAK.faults;
   parseFaultSpec(faults);
-  const start = values.start ?? DEFAULT_SOAK.start;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new Error('--start: expected YYYY-MM-DD');
-  return {
-    borrowers: int('borrowers', values.borrowers, DEFAULT_SOAK.borrowers),
-    days: int('days', values.days, DEFAULT_SOAK.days),
-    seed: int('seed', values.seed, DEFAULT_SOAK.seed),
-    start,
-    faults,
-  };
+  return { ...readPortfolioArgs(values, DEFAULT_SOAK), faults };
 }
 
 let options: SoakOptions;

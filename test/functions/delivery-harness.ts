@@ -33,8 +33,8 @@ import type {
   NotificationKind,
   OutboundMessage,
 } from '../../shared/rules/types';
+import { lambdaContext as kitContext } from '../../tools/local-aws';
 import { startEmbeddedDynamo } from '../support/dynalite';
-import { lambdaContext } from './harness';
 
 /** What the queue's visibility timeout is in infra (6x the 30 s function timeout). */
 export const QUEUE_VISIBILITY_SECONDS = 180;
@@ -66,6 +66,9 @@ interface QueuedMessage {
   receiveCount: number;
   visibleAt: number;
 }
+
+let invocation = 0;
+const lambdaContext = () => kitContext(`delivery-${++invocation}`);
 
 type Handler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
 

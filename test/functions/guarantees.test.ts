@@ -1,8 +1,9 @@
 /** System-wide promises of the functions: no Scan, no personal data in logs. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/wiring/telemetry';
 import { addDays } from '../../shared/rules/calendar';
+import { captureLogs } from '../support/logs';
 import { borrower, type Harness, startHarness } from './harness';
+import { envelope, failedDebit } from './intake-events';
 
 const PHONE = '+8613912345678';
 const EMAIL = 'secret.person@example.com';
@@ -54,14 +55,7 @@ describe('guarantees of a full run', () => {
       },
       { step: 'initialize', name: 'record-commands' },
     );
-    await h.deliver('DebitAttemptCompleted', {
-      loanId: 'L1',
-      seq: '1',
-      attemptId: 'd1',
-      outcome: 'FAILED',
-      reason: 'CARD_EXPIRED',
-      attemptedAt: '2026-12-08T06:00:00+08:00',
-    });
+    await h.deliver('DebitAttemptCompleted', failedDebit('L1', 'CARD_EXPIRED', '2026-12-08T06:00:00+08:00'));
     // Act
     await runDays(h, '2026-12-01', 20);
     // Assess
@@ -72,41 +66,13 @@ describe('guarantees of a full run', () => {
 
   it('never writes a phone number, e-mail address or device token to a log line, even when publishing fails', async () => {
     // Prepare
-    const lines: string[] = [];
-    const capture = (stream: NodeJS.WriteStream) => {
-      const write = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-        lines.push(String(chunk));
-        return write(chunk, ...rest);
-      }) as typeof stream.write;
-      return () => {
-        stream.write = write;
-      };
-    };
-    logger.setLogLevel('DEBUG');
-    const restore = [capture(process.stdout), capture(process.stderr)];
     h.failFirstPublishOf(['0', '1', '2']);
-    try {
-      // Act
-      await h.deliverRaw(
-        JSON.stringify({
-          'detail-type': 'RepaymentReceived',
-          detail: { loanId: 'L1', phone: PHONE, email: EMAIL },
-        }),
-      );
-      await h.deliver('DebitAttemptCompleted', {
-        loanId: 'L1',
-        seq: '1',
-        attemptId: 'd1',
-        outcome: 'FAILED',
-        reason: 'INSUFFICIENT_FUNDS',
-        attemptedAt: '2026-12-08T06:00:00+08:00',
-      });
+    // Act
+    const lines = await captureLogs('DEBUG', async () => {
+      await h.deliverRaw(envelope('RepaymentReceived', { loanId: 'L1', phone: PHONE, email: EMAIL }));
+      await h.deliver('DebitAttemptCompleted', failedDebit('L1', undefined, '2026-12-08T06:00:00+08:00'));
       await runDays(h, '2026-12-01', 15);
-    } finally {
-      for (const r of restore) r();
-      logger.setLogLevel('SILENT');
-    }
+    });
     // Assess
     const log = lines.join('\n');
     expect(lines.length).toBeGreaterThan(10);

@@ -2,14 +2,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outstandingOn } from '../../shared/rules/outstanding';
 import { borrower, type Harness, inst, startHarness } from './harness';
+import { envelope, failedDebit, payment, succeededDebit } from './intake-events';
 
-const failed = (attemptId: string, reason: string, at = '2026-12-10T06:00:00+08:00') => ({
-  loanId: 'L1',
+const failed = (attemptId: string, reason: string) => failedDebit('L1', reason, undefined, attemptId);
+const extension = (requestId: string, loanId = 'L1', days = 10) => ({
+  requestId,
+  loanId,
   seq: '1',
-  attemptId,
-  outcome: 'FAILED',
-  reason,
-  attemptedAt: at,
+  action: 'EXTEND',
+  days,
+  requestedAt: '2026-12-09T12:00:00+08:00',
 });
 
 describe('intake', () => {
@@ -50,13 +52,7 @@ describe('intake', () => {
 
   it('takes a successful debit without an amount as the whole outstanding', async () => {
     // Act
-    await h.deliver('DebitAttemptCompleted', {
-      loanId: 'L1',
-      seq: '1',
-      attemptId: 'd1',
-      outcome: 'SUCCEEDED',
-      attemptedAt: '2026-12-10T06:00:00+08:00',
-    });
+    await h.deliver('DebitAttemptCompleted', succeededDebit('L1'));
     // Assess
     const stored = await h.installment('L1', '1');
     expect(stored?.status).toBe('PAID');
@@ -65,15 +61,9 @@ describe('intake', () => {
 
   it('applies a partial payment without a state change, and a duplicate payment once', async () => {
     // Act
-    const payment = {
-      loanId: 'L1',
-      seq: '1',
-      paymentId: 'p1',
-      amount: 40_000,
-      receivedAt: '2026-12-05T12:00:00+08:00',
-    };
-    await h.deliver('RepaymentReceived', payment);
-    await h.deliver('RepaymentReceived', payment);
+    const partial = payment('L1', 'p1', 40_000, '2026-12-05T12:00:00+08:00');
+    await h.deliver('RepaymentReceived', partial);
+    await h.deliver('RepaymentReceived', partial);
     // Assess
     const stored = await h.installment('L1', '1');
     expect(stored?.status).toBe('SCHEDULED');
@@ -82,13 +72,7 @@ describe('intake', () => {
 
   it('converges to the same state when a payment arrives before the failure report it answers', async () => {
     // Act
-    await h.deliver('RepaymentReceived', {
-      loanId: 'L1',
-      seq: '1',
-      paymentId: 'p1',
-      amount: 101_000,
-      receivedAt: '2026-12-10T14:00:00+08:00',
-    });
+    await h.deliver('RepaymentReceived', payment('L1', 'p1', 101_000, '2026-12-10T14:00:00+08:00'));
     await h.deliver('DebitAttemptCompleted', failed('d1', 'INSUFFICIENT_FUNDS'));
     await h.runJob('failedDebits', '2026-12-10', '16:00');
     // Assess
@@ -99,16 +83,9 @@ describe('intake', () => {
 
   it('extends a due date on request and rejects a second extension with LIMIT_EXCEEDED', async () => {
     // Act
-    const request = {
-      loanId: 'L1',
-      seq: '1',
-      action: 'EXTEND',
-      days: 10,
-      requestedAt: '2026-12-09T12:00:00+08:00',
-    };
-    await h.deliver('RepaymentPlanAdjustmentRequested', { ...request, requestId: 'r1' });
-    await h.deliver('RepaymentPlanAdjustmentRequested', { ...request, requestId: 'r1' });
-    await h.deliver('RepaymentPlanAdjustmentRequested', { ...request, requestId: 'r2' });
+    await h.deliver('RepaymentPlanAdjustmentRequested', extension('r1'));
+    await h.deliver('RepaymentPlanAdjustmentRequested', extension('r1'));
+    await h.deliver('RepaymentPlanAdjustmentRequested', extension('r2'));
     // Assess
     expect((await h.installment('L1', '1'))?.dueDate).toBe('2026-12-20');
     expect(h.events.map((e) => [e.detailType, e.detail.reason ?? null])).toEqual([
@@ -127,13 +104,7 @@ describe('intake', () => {
       parts: 3,
       requestedAt: '2026-12-09T12:00:00+08:00',
     });
-    await h.deliver('RepaymentReceived', {
-      loanId: 'L1',
-      seq: '1',
-      paymentId: 'p1',
-      amount: 40_000,
-      receivedAt: '2026-12-12T12:00:00+08:00',
-    });
+    await h.deliver('RepaymentReceived', payment('L1', 'p1', 40_000, '2026-12-12T12:00:00+08:00'));
     // Assess
     expect((await h.installment('L1', '1'))?.status).toBe('RESTRUCTURED');
     const parts = await Promise.all(['1.1', '1.2', '1.3'].map((seq) => h.installment('L1', seq)));
@@ -144,16 +115,8 @@ describe('intake', () => {
 
   it('answers an adjustment for an unknown installment with NOT_FOUND, once', async () => {
     // Act
-    const request = {
-      requestId: 'r9',
-      loanId: 'NOPE',
-      seq: '1',
-      action: 'EXTEND',
-      days: 5,
-      requestedAt: '2026-12-09T12:00:00+08:00',
-    };
-    await h.deliver('RepaymentPlanAdjustmentRequested', request);
-    await h.deliver('RepaymentPlanAdjustmentRequested', request);
+    await h.deliver('RepaymentPlanAdjustmentRequested', extension('r9', 'NOPE', 5));
+    await h.deliver('RepaymentPlanAdjustmentRequested', extension('r9', 'NOPE', 5));
     // Assess
     expect(h.events.map((e) => [e.detailType, e.detail.reason])).toEqual([
       ['RepaymentPlanAdjustmentRejected', 'NOT_FOUND'],
@@ -162,18 +125,10 @@ describe('intake', () => {
 
   it('rejects malformed events with a reason and leaves the rest of the batch alone', async () => {
     // Act
-    const bad = await h.deliverRaw(
-      JSON.stringify({ 'detail-type': 'RepaymentReceived', detail: { loanId: 'L1', amount: -5 } }),
-    );
-    const unknownType = await h.deliverRaw(JSON.stringify({ 'detail-type': 'Gossip', detail: {} }));
+    const bad = await h.deliverRaw(envelope('RepaymentReceived', { loanId: 'L1', amount: -5 }));
+    const unknownType = await h.deliverRaw(envelope('Gossip', {}));
     const notJson = await h.deliverRaw('{');
-    const unknownLoan = await h.deliver('RepaymentReceived', {
-      loanId: 'NOPE',
-      seq: '1',
-      paymentId: 'p1',
-      amount: 100,
-      receivedAt: '2026-12-05T12:00:00+08:00',
-    });
+    const unknownLoan = await h.deliver('RepaymentReceived', payment('NOPE', 'p1', 100));
     // Assess
     for (const result of [bad, unknownType, notJson, unknownLoan])
       expect(result.batchItemFailures).toHaveLength(1);

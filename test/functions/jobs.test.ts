@@ -8,7 +8,8 @@ import { jobPartitionKey, jobSortKey, shardOf } from '../../functions/adapters/d
 import { outstandingOn } from '../../shared/rules/outstanding';
 import { penaltyToDate } from '../../shared/rules/penalty';
 import { JOB_INDEXES } from '../../shared/table-layout';
-import { borrower, type Harness, inst, startHarness } from './harness';
+import { borrower, type Harness, inst, portfolio, startHarness } from './harness';
+import { failedDebit, payment } from './intake-events';
 
 const occurrences = (h: Harness) =>
   h.messages.map((m) => `${m.loanId}/${m.seq}/${m.kind}/${m.occurrence}/${m.channel}`).sort();
@@ -36,15 +37,9 @@ describe('scheduled jobs', () => {
 
   it('sends each occurrence once when two runs of the same work overlap', async () => {
     // Prepare
-    const borrowers = Array.from({ length: 12 }, (_, i) => borrower(`b${i}`, 760));
-    await h.load(
-      borrowers,
-      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
-    );
-    await (await import('../../functions/dispatch')).handler(
-      { job: 'reminders', scheduledTime: h.scheduledTime('reminders', '2026-12-09') },
-      (await import('./harness')).lambdaContext(),
-    );
+    const { borrowers, installments } = portfolio(12, 760);
+    await h.load(borrowers, installments);
+    await h.dispatch('reminders', h.scheduledTime('reminders', '2026-12-09'));
     const bodies = h.takeQueued('reminders');
     // Act: the same work items handed to two workers at once
     await Promise.all([h.runWorker('reminders', bodies), h.runWorker('reminders', bodies)]);
@@ -55,11 +50,8 @@ describe('scheduled jobs', () => {
 
   it('completes the rest without a duplicate when a run dies halfway and is redriven', async () => {
     // Prepare
-    const borrowers = Array.from({ length: 10 }, (_, i) => borrower(`b${i}`, 760));
-    await h.load(
-      borrowers,
-      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
-    );
+    const { borrowers, installments } = portfolio(10, 760);
+    await h.load(borrowers, installments);
     let calls = 0;
     const crash = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
       if (++calls === 25) throw new Error('Lambda died');
@@ -68,10 +60,7 @@ describe('scheduled jobs', () => {
     h.db.client.middlewareStack.add(crash as never, { step: 'initialize', name: 'crash-after-24-calls' });
     const scheduledTime = h.scheduledTime('reminders', '2026-12-09');
     h.setClock(scheduledTime);
-    await (await import('../../functions/dispatch')).handler(
-      { job: 'reminders', scheduledTime },
-      (await import('./harness')).lambdaContext(),
-    );
+    await h.dispatch('reminders', scheduledTime);
     const bodies = h.takeQueued('reminders');
     // Act: the run dies halfway (some items saved with their outbox, some published, some not read)
     const first = await h.runWorker('reminders', bodies);
@@ -88,17 +77,11 @@ describe('scheduled jobs', () => {
 
   it('hands the rest of a shard back to its queue when the invocation nears its timeout', async () => {
     // Prepare: more installments per shard than one Query page holds
-    const borrowers = Array.from({ length: 500 }, (_, i) => borrower(`b${i}`, 760));
-    await h.load(
-      borrowers,
-      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
-    );
+    const { borrowers, installments } = portfolio(500, 760);
+    await h.load(borrowers, installments);
     const scheduledTime = h.scheduledTime('reminders', '2026-12-03');
     h.setClock(scheduledTime);
-    await (await import('../../functions/dispatch')).handler(
-      { job: 'reminders', scheduledTime },
-      (await import('./harness')).lambdaContext(),
-    );
+    await h.dispatch('reminders', scheduledTime);
     // Act: every invocation has only 30 s left, under the 60 s it keeps in hand
     const results = await h.drain('reminders', { remainingMs: 30_000 });
     // Assess: more invocations than work items (continuations), and every reminder once
@@ -122,14 +105,7 @@ describe('scheduled jobs', () => {
   it('moves a tier-C installment to OVERDUE on the day after its due date with one day of penalty', async () => {
     // Prepare
     await h.load([borrower('b1', 600)], [inst('L1', 'b1')]);
-    await h.deliver('DebitAttemptCompleted', {
-      loanId: 'L1',
-      seq: '1',
-      attemptId: 'd1',
-      outcome: 'FAILED',
-      reason: 'INSUFFICIENT_FUNDS',
-      attemptedAt: '2026-12-10T06:00:00+08:00',
-    });
+    await h.deliver('DebitAttemptCompleted', failedDebit('L1'));
     // Act
     await h.runJob('aging', '2026-12-11');
     // Assess
@@ -146,22 +122,13 @@ describe('scheduled jobs', () => {
 
   it('lets a payment racing an aging run end PAID with no penalty added after it', async () => {
     // Prepare: five installments, each paid in full at the moment its aging runs
-    const borrowers = Array.from({ length: 5 }, (_, i) => borrower(`b${i}`, 600));
-    await h.load(
-      borrowers,
-      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
-    );
+    const { borrowers, installments } = portfolio(5, 600);
+    await h.load(borrowers, installments);
     // Act
     await Promise.all([
       h.runJob('aging', '2026-12-11'),
       ...borrowers.map((_, i) =>
-        h.deliver('RepaymentReceived', {
-          loanId: `L${i}`,
-          seq: '1',
-          paymentId: `p${i}`,
-          amount: 101_050,
-          receivedAt: '2026-12-11T00:30:00+08:00',
-        }),
+        h.deliver('RepaymentReceived', payment(`L${i}`, `p${i}`, 101_050, '2026-12-11T00:30:00+08:00')),
       ),
     ]);
     await h.runJob('aging', '2026-12-12');

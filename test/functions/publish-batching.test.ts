@@ -5,7 +5,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { borrower, type Harness, inst, lambdaContext, startHarness } from './harness';
+import { borrower, type Harness, inst, portfolio, startHarness } from './harness';
 
 const batchSizes = (
   calls: { args: [{ input: unknown }] }[],
@@ -21,11 +21,8 @@ describe('publish batching', () => {
   it('sends full PublishBatch calls across shards, with one partial batch at the end of the run', async () => {
     // Prepare: 23 borrowers over 4 shards, each with a T-1 reminder by push, sms and e-mail
     h = await startHarness({ jobs: { shards: 4, shardsPerWorkItem: 4 } });
-    const borrowers = Array.from({ length: 23 }, (_, i) => borrower(`b${i}`, 760));
-    await h.load(
-      borrowers,
-      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
-    );
+    const { borrowers, installments } = portfolio(23, 760);
+    await h.load(borrowers, installments);
     // Act
     await h.runJob('reminders', '2026-12-09');
     // Assess: 69 messages in ceil(69 / 10) = 7 calls, every one full but the last
@@ -39,11 +36,8 @@ describe('publish batching', () => {
     // Prepare: 12 tier-C installments a day past due with no debit result: each run emits
     // InstallmentEnteredGrace, DebitResultMissing, InstallmentOverdue and DelinquencyBucketChanged
     h = await startHarness({ jobs: { shards: 4, shardsPerWorkItem: 4 } });
-    const borrowers = Array.from({ length: 12 }, (_, i) => borrower(`b${i}`, 600));
-    await h.load(
-      borrowers,
-      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
-    );
+    const { borrowers, installments } = portfolio(12, 600);
+    await h.load(borrowers, installments);
     // Act
     await h.runJob('aging', '2026-12-11');
     // Assess
@@ -58,10 +52,7 @@ describe('publish batching', () => {
     const scheduledTime = h.scheduledTime('reminders', '2026-12-09');
     h.setClock(scheduledTime);
     // Act
-    await (await import('../../functions/dispatch')).handler(
-      { job: 'reminders', scheduledTime },
-      lambdaContext(),
-    );
+    await h.dispatch('reminders', scheduledTime);
     // Assess
     const items = h.takeQueued('reminders').map((body) => JSON.parse(body) as { shards: number[] });
     expect(items.map((i) => i.shards)).toEqual([[0, 1], [2, 3], [4]]);
@@ -93,9 +84,8 @@ describe('OutboxPublisher', () => {
     h = await startHarness();
     await h.load([borrower('b1', 760)], [inst('L1', 'b1')]);
     h.setClock('2026-12-09T01:00:00.000Z');
-    const { getRuntime } = await import('../../functions/wiring/runtime');
     const { commitChange, newLeaseOwner, OutboxPublisher } = await import('../../functions/use-cases/outbox');
-    const deps = getRuntime().deps;
+    const deps = h.runtime.deps;
     const before = await h.installment('L1', '1');
     if (!before) throw new Error('not loaded');
     const ctx = { at: '2026-12-09T09:00:00+08:00', today: '2026-12-09', owner: newLeaseOwner() };

@@ -14,11 +14,11 @@ import {
 } from '../../functions/adapters/dynamodb/keys';
 import { parseIntakeBody } from '../../functions/schemas/intake-events';
 import { runWorkItem } from '../../functions/use-cases/scheduled-job';
-import { getRuntime } from '../../functions/wiring/runtime';
 import { metrics } from '../../functions/wiring/telemetry';
 import { JOB_INDEXES } from '../../shared/table-layout';
 import { METRIC } from '../../shared/telemetry-names';
-import { borrower, type Harness, inst, lambdaContext, sqsEvent, startHarness } from '../functions/harness';
+import { borrower, type Harness, inst, startHarness } from '../functions/harness';
+import { envelope, payment, succeededDebit } from '../functions/intake-events';
 import { captureLogs } from '../support/logs';
 
 /** Counts the metrics the handlers emit (Powertools metrics are disabled in tests). */
@@ -43,23 +43,6 @@ function captureMetrics() {
   return counted;
 }
 
-const envelope = (detailType: string, detail: unknown) =>
-  JSON.stringify({ 'detail-type': detailType, detail });
-
-const payment = (
-  loanId: string,
-  paymentId: string,
-  amount: unknown,
-  extra: Record<string, unknown> = {},
-) => ({
-  loanId,
-  seq: '1',
-  paymentId,
-  amount,
-  receivedAt: '2026-12-08T12:00:00+08:00',
-  ...extra,
-});
-
 describe('bad input', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -82,28 +65,16 @@ describe('bad input', () => {
       envelope('RepaymentReceived', payment('L2', 'p-negative', -5)),
       envelope('RepaymentReceived', payment('L2', 'p-fraction', 10.5)),
       envelope('RepaymentReceived', payment('NOPE', 'p-unknown', 100)), // unknown loan
-      envelope('RepaymentReceived', payment('L2', 'p-big', 100, { memo: 'x'.repeat(20_000) })), // oversized
+      envelope('RepaymentReceived', { ...payment('L2', 'p-big', 100), memo: 'x'.repeat(20_000) }), // oversized
       envelope('LoanGossip', { loanId: 'L2' }), // unknown type
-      envelope('DebitAttemptCompleted', {
-        loanId: 'L2',
-        seq: '1',
-        attemptId: 'd-no-reason',
-        outcome: 'FAILED',
-        attemptedAt: '2026-12-10T06:00:00+08:00',
-      }), // a failure without its reason: must not make the borrower at-risk either
-      envelope('DebitAttemptCompleted', {
-        loanId: 'L1',
-        seq: '1',
-        attemptId: 'd-good',
-        outcome: 'SUCCEEDED',
-        attemptedAt: '2026-12-10T06:00:00+08:00',
-      }),
+      // a failure without its reason: must not make the borrower at-risk either
+      envelope('DebitAttemptCompleted', { ...succeededDebit('L2'), outcome: 'FAILED' }),
+      envelope('DebitAttemptCompleted', succeededDebit('L1')),
     ];
-    const intake = (await import('../../functions/intake')).handler;
     // Act
     let result: { batchItemFailures: { itemIdentifier: string }[] } | undefined;
     const logs = await captureLogs('WARN', async () => {
-      result = await intake(sqsEvent(bodies), lambdaContext());
+      result = await h.deliverRaw(...bodies);
     });
     // Assess: the eight bad records, and only they, go back to SQS (then the DLQ)
     expect(result?.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([
@@ -119,7 +90,7 @@ describe('bad input', () => {
     expect((await h.installment('L1', '1'))?.status).toBe('PAID');
     const l2 = await h.installment('L2', '1');
     expect(l2?.version).toBe(l2Before?.version);
-    expect((await getRuntime().deps.borrowers.getBorrower('b2'))?.lastFailedDebitOn).toBeNull();
+    expect((await h.runtime.deps.borrowers.getBorrower('b2'))?.lastFailedDebitOn).toBeNull();
     const rejected = counted.filter((c) => c.name === METRIC.intakeRejected);
     expect(rejected.map((c) => c.dimension).sort()).toEqual([
       ...Array.from({ length: 7 }, () => 'reason=MALFORMED'),
@@ -153,11 +124,10 @@ describe('bad input', () => {
       Array.from({ length: 4 }, () => ['RepaymentPlanAdjustmentRejected', 'INVALID_REQUEST']),
     );
     expect({ ...after, receipts: {}, version: 0 }).toEqual({ ...before, receipts: {}, version: 0 });
-    expect(await getRuntime().deps.installments.getParts('L1', '1')).toEqual([]);
+    expect(await h.runtime.deps.installments.getParts('L1', '1')).toEqual([]);
   });
 
   it('takes any batch of arbitrary bodies without throwing: each is applied or rejected, a good one beside them always applied', async () => {
-    const intake = (await import('../../functions/intake')).handler;
     const types = ['DebitAttemptCompleted', 'RepaymentReceived', 'RepaymentPlanAdjustmentRequested', 'Other'];
     const body = fc.oneof(
       fc.string({ maxLength: 40 }),
@@ -183,7 +153,7 @@ describe('bad input', () => {
         const before = await h.installment('L1', '1');
         const good = envelope('RepaymentReceived', payment('L1', `good-${run}`, 1));
         // Act
-        const result = await intake(sqsEvent([good, ...bad]), lambdaContext());
+        const result = await h.deliverRaw(good, ...bad);
         // Assess
         const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
         expect(failed.has('m0')).toBe(false);
@@ -202,7 +172,7 @@ describe('bad input', () => {
   it('skips and counts a corrupt installment in a job run, and goes on with the rest', async () => {
     // Prepare: an item in the aging index that is no installment
     const counted = captureMetrics();
-    const { config } = getRuntime().deps;
+    const { config } = h.runtime.deps;
     const shard = shardOf('b0', config.jobs.shards);
     const index = JOB_INDEXES.aging;
     await h.db.doc.send(
@@ -217,7 +187,7 @@ describe('bad input', () => {
       }),
     );
     // Act
-    const summary = await runWorkItem(getRuntime().deps, {
+    const summary = await runWorkItem(h.runtime.deps, {
       job: 'aging',
       scheduledTime: h.scheduledTime('aging', '2026-12-11'),
       partitions: ['2026-12-10', '2026-12-11'],
@@ -256,7 +226,7 @@ describe('bad input', () => {
     expect(counted.filter((c) => c.name === METRIC.intakeRejected).map((c) => c.dimension)).toEqual([
       'reason=CORRUPT_ITEM',
     ]);
-    expect((await getRuntime().deps.borrowers.getBorrower('b2'))?.lastFailedDebitOn).toBeNull();
+    expect((await h.runtime.deps.borrowers.getBorrower('b2'))?.lastFailedDebitOn).toBeNull();
   });
 
   // A corrupt borrower profile skips (and counts) that borrower's group only: the work item goes on.

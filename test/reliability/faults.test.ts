@@ -8,7 +8,7 @@ import {
   InjectedCrashError,
   parseFaultSpec,
 } from '../../tools/lib/faults';
-import { capturingSns } from '../../tools/lib/sim/capture';
+import { capturingSns } from '../../tools/local-aws';
 
 const publish = (n: number) =>
   new PublishBatchCommand({
@@ -20,11 +20,7 @@ function faultedSns(spec: string) {
   const injector = new FaultInjector(parseFaultSpec(spec));
   const delivered: string[] = [];
   const sns = capturingSns(
-    {
-      published: (_t, entries) => delivered.push(...entries.map((e) => e.Message ?? '')),
-      putEvents: () => undefined,
-      sentMessages: () => undefined,
-    },
+    { published: (_t, entries) => delivered.push(...entries.map((e) => e.Message ?? '')) },
     { retryStrategy: injector.retryStrategy() },
   );
   injector.attach(sns, 'sns');

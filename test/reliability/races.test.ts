@@ -5,10 +5,10 @@
  * `saveInstallment`, these tests fail.)
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getRuntime } from '../../functions/wiring/runtime';
 import { penaltyToDate } from '../../shared/rules/penalty';
 import { finalRecord } from '../../tools/lib/sim/timeline';
-import { borrower, type Harness, inst, lambdaContext, sqsEvent, startHarness } from '../functions/harness';
+import { borrower, type Harness, inst, portfolio, startHarness } from '../functions/harness';
+import { envelope, failedDebit, payment } from '../functions/intake-events';
 
 type Input = { Item?: Record<string, unknown>; ConditionExpression?: string };
 
@@ -50,15 +50,6 @@ const repeated = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i
 const transitions = (h: Harness, loanId: string) =>
   h.audit.flatMap((a) => (a.type === 'transition' && a.loanId === loanId ? [a.to] : []));
 
-const failedDebit = (loanId: string, attemptedAt = '2026-12-10T06:00:00+08:00') => ({
-  loanId,
-  seq: '1',
-  attemptId: `d-${loanId}`,
-  outcome: 'FAILED',
-  reason: 'INSUFFICIENT_FUNDS',
-  attemptedAt,
-});
-
 describe('races', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -73,13 +64,7 @@ describe('races', () => {
     await h.load([borrower('b1', 600)], [inst('L1', 'b1')]);
     await h.deliver('DebitAttemptCompleted', failedDebit('L1'));
     const race = interleaveOnce(h, 'L1', () =>
-      h.deliver('RepaymentReceived', {
-        loanId: 'L1',
-        seq: '1',
-        paymentId: 'p1',
-        amount: 101_000,
-        receivedAt: '2026-12-10T23:50:00+08:00',
-      }),
+      h.deliver('RepaymentReceived', payment('L1', 'p1', 101_000, '2026-12-10T23:50:00+08:00')),
     );
     // Act
     await h.runJob('aging', '2026-12-11');
@@ -124,19 +109,13 @@ describe('races', () => {
 
   it('two workers on the same aging work item, one running whole between the other read and write, age each installment once', async () => {
     // Prepare
-    const borrowers = Array.from({ length: 6 }, (_, i) => borrower(`b${i}`, 600));
-    await h.load(
-      borrowers,
-      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
-    );
+    const { borrowers, installments } = portfolio(6, 600);
+    await h.load(borrowers, installments);
     for (const b of borrowers)
       await h.deliver('DebitAttemptCompleted', failedDebit(b.borrowerId.replace('b', 'L')));
     const scheduledTime = h.scheduledTime('aging', '2026-12-11');
     h.setClock(scheduledTime);
-    await (await import('../../functions/dispatch')).handler(
-      { job: 'aging', scheduledTime },
-      lambdaContext(),
-    );
+    await h.dispatch('aging', scheduledTime);
     const bodies = h.takeQueued('aging');
     const race = interleaveOnce(h, 'L0', () => h.runWorker('aging', bodies));
     // Act
@@ -156,17 +135,11 @@ describe('races', () => {
 
   it('two workers on the same reminders work item, one running whole between the other read and write, send each reminder once', async () => {
     // Prepare
-    const borrowers = Array.from({ length: 6 }, (_, i) => borrower(`b${i}`, 760));
-    await h.load(
-      borrowers,
-      borrowers.map((b, i) => inst(`L${i}`, b.borrowerId)),
-    );
+    const { borrowers, installments } = portfolio(6, 760);
+    await h.load(borrowers, installments);
     const scheduledTime = h.scheduledTime('reminders', '2026-12-09');
     h.setClock(scheduledTime);
-    await (await import('../../functions/dispatch')).handler(
-      { job: 'reminders', scheduledTime },
-      lambdaContext(),
-    );
+    await h.dispatch('reminders', scheduledTime);
     const bodies = h.takeQueued('reminders');
     const race = interleaveOnce(h, 'L0', () => h.runWorker('reminders', bodies));
     // Act
@@ -180,17 +153,11 @@ describe('races', () => {
   it('the same payment delivered twice, the second landing between the first read and write, is applied once', async () => {
     // Prepare
     await h.load([borrower('b1', 760)], [inst('L1', 'b1')]);
-    const payment = {
-      loanId: 'L1',
-      seq: '1',
-      paymentId: 'p1',
-      amount: 60_000,
-      receivedAt: '2026-12-08T12:00:00+08:00',
-    };
-    const race = interleaveOnce(h, 'L1', () => h.deliver('RepaymentReceived', payment));
+    const paid = payment('L1', 'p1', 60_000);
+    const race = interleaveOnce(h, 'L1', () => h.deliver('RepaymentReceived', paid));
     // Act
-    const first = await h.deliver('RepaymentReceived', payment);
-    const third = await h.deliver('RepaymentReceived', payment);
+    const first = await h.deliver('RepaymentReceived', paid);
+    const third = await h.deliver('RepaymentReceived', paid);
     // Assess
     const stored = await h.installment('L1', '1');
     expect(race.fired()).toBe(true);
@@ -202,19 +169,9 @@ describe('races', () => {
   it('the same event twice in one SQS batch is applied once', async () => {
     // Prepare
     await h.load([borrower('b1', 760)], [inst('L1', 'b1')]);
-    const body = JSON.stringify({
-      'detail-type': 'RepaymentReceived',
-      detail: {
-        loanId: 'L1',
-        seq: '1',
-        paymentId: 'p1',
-        amount: 101_000,
-        receivedAt: '2026-12-08T12:00:00+08:00',
-      },
-    });
-    const intake = (await import('../../functions/intake')).handler;
+    const body = envelope('RepaymentReceived', payment('L1', 'p1', 101_000));
     // Act
-    const result = await intake(sqsEvent([body, body], ['m1', 'm2']), lambdaContext());
+    const result = await h.deliverRaw(body, body);
     // Assess
     const stored = await h.installment('L1', '1');
     expect(result.batchItemFailures).toEqual([]);
@@ -241,22 +198,9 @@ describe('races', () => {
       ['DebitAttemptCompleted', failedDebit(loanId)],
       [
         'DebitAttemptCompleted',
-        {
-          ...failedDebit(loanId, '2026-12-11T08:00:00+08:00'),
-          attemptId: `d2-${loanId}`,
-          reason: 'CARD_EXPIRED',
-        },
+        failedDebit(loanId, 'CARD_EXPIRED', '2026-12-11T08:00:00+08:00', `d2-${loanId}`),
       ],
-      [
-        'RepaymentReceived',
-        {
-          loanId,
-          seq: '1',
-          paymentId: `p-${loanId}`,
-          amount: 101_000,
-          receivedAt: '2026-12-12T12:00:00+08:00',
-        },
-      ],
+      ['RepaymentReceived', payment(loanId, `p-${loanId}`, 101_000, '2026-12-12T12:00:00+08:00')],
     ];
     // Act
     for (const [i, order] of orders.entries()) {
@@ -264,7 +208,7 @@ describe('races', () => {
       for (const k of order) await h.deliver(...(all[k] as [string, Record<string, unknown>]));
     }
     // Assess
-    const config = getRuntime().deps.config;
+    const config = h.config;
     const finals = [];
     for (const [i] of orders.entries()) {
       const { loanId: _, ...rest } = finalRecord(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const FIXTURES = join(import.meta.dirname, 'fixtures');
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 const dir = mkdtempSync(join(tmpdir(), 'simulate-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,12 +40,7 @@ describe('simulate CLI', () => {
     // Prepare
     const out = join(dir, 'invalid-scenario.jsonl');
     // Act
-    const { code, stdout, stderr } = simulate([
-      '--scenario',
-      join(FIXTURES, 'invalid-scenario.json'),
-      '--out',
-      out,
-    ]);
+    const { code, stdout, stderr } = simulate(['--scenario', fixture('invalid-scenario.json'), '--out', out]);
     // Assess
     expect(code).toBe(2);
     expect(stdout).toBe('');
@@ -58,10 +53,10 @@ describe('simulate CLI', () => {
 
   it('exits 2 on an invalid --config: messages name the file and the paths', () => {
     const out = join(dir, 'invalid-config.jsonl');
-    const config = join(FIXTURES, 'invalid-config.json');
+    const config = fixture('invalid-config.json');
     const { code, stdout, stderr } = simulate([
       '--scenario',
-      join(FIXTURES, 'small.json'),
+      fixture('small.json'),
       '--config',
       config,
       '--out',
@@ -77,7 +72,7 @@ describe('simulate CLI', () => {
   });
 
   it('exits 2 on a scenario config that breaks the merged configuration, naming config.<path>', () => {
-    const scenario = JSON.parse(readFileSync(join(FIXTURES, 'small.json'), 'utf8'));
+    const scenario = JSON.parse(readFileSync(fixture('small.json'), 'utf8'));
     scenario.config = { sendWindow: { start: '8am' } };
     const file = join(dir, 'bad-scenario-config.json');
     writeFileSync(file, JSON.stringify(scenario));
@@ -96,9 +91,9 @@ describe('simulate CLI', () => {
 
   it('writes the same timeline, byte for byte, on every run; stdout holds the timeline only', () => {
     // Act
-    const first = simulate(['--scenario', join(FIXTURES, 'small.json')]);
+    const first = simulate(['--scenario', fixture('small.json')]);
     const out = join(dir, 'second.jsonl');
-    const second = simulate(['--scenario', join(FIXTURES, 'small.json'), '--out', out]);
+    const second = simulate(['--scenario', fixture('small.json'), '--out', out]);
     // Assess
     expect(first.code, first.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);

@@ -9,16 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { fireTimesBetween } from '../../shared/config/cron';
 import { generatePortfolio } from '../../tools/lib/portfolio';
 import { Agenda, type Step } from '../../tools/lib/sim/agenda';
+import { busEvent } from '../../tools/lib/sim/bus-events';
+import { deepMerge, formatProblems, readDefaultConfig } from '../../tools/lib/sim/config';
+import { toRecords } from '../../tools/lib/sim/recording';
+import { prepareScenario } from '../../tools/lib/sim/scenario';
 import {
   capturingEventBridge,
   capturingSns,
   capturingSqs,
+  ruleDelivery,
   UnsupportedCommandError,
-} from '../../tools/lib/sim/capture';
-import { deepMerge, formatProblems, readDefaultConfig } from '../../tools/lib/sim/config';
-import { envelope, intakeEvent, toRecords } from '../../tools/lib/sim/run';
-import { prepareScenario } from '../../tools/lib/sim/scenario';
-import { compareSeq } from '../../tools/lib/sim/timeline';
+} from '../../tools/local-aws';
 
 const valid = () => ({
   start: '2026-12-01',
@@ -29,6 +30,16 @@ const valid = () => ({
   ],
   events: [] as unknown[],
 });
+/** The failed debit of SIMULATION.md's example. */
+const FAILED_DEBIT = {
+  at: '2026-12-10T06:00',
+  type: 'debit',
+  loanId: 'L1',
+  seq: 1,
+  attemptId: 'd1',
+  outcome: 'FAILED',
+  reason: 'INSUFFICIENT_FUNDS',
+} as const;
 const problemsOf = (raw: unknown, operator: unknown = readDefaultConfig()) => {
   const result = prepareScenario(raw, operator);
   return result.ok ? [] : formatProblems(result.problems);
@@ -50,15 +61,7 @@ describe('scenario validation', () => {
         },
       ],
       events: [
-        {
-          at: '2026-12-10T06:00',
-          type: 'debit',
-          loanId: 'L1',
-          seq: 1,
-          attemptId: 'd1',
-          outcome: 'FAILED',
-          reason: 'INSUFFICIENT_FUNDS',
-        },
+        FAILED_DEBIT,
         { at: '2026-12-12T14:00', type: 'payment', loanId: 'L1', seq: 1, paymentId: 'p1', amount: 101100 },
         {
           at: '2026-12-09T12:00',
@@ -423,33 +426,18 @@ describe('timeline records', () => {
     ]);
   });
 
-  it('sorts seqs numerically part by part', () => {
-    expect(['1.10', '2', '1', '1.2', '10', '1.2.1'].sort(compareSeq)).toEqual([
-      '1',
-      '1.2',
-      '1.2.1',
-      '1.10',
-      '2',
-      '10',
-    ]);
-  });
-
   it('builds intake events as the EventBridge rule delivers them: seq as a string, times with the local offset', () => {
-    const { detailType, source, detail } = intakeEvent(
-      {
-        at: '2026-12-10T06:00',
-        type: 'debit',
-        loanId: 'L1',
-        seq: 1,
-        attemptId: 'd1',
-        outcome: 'FAILED',
-        reason: 'CARD_EXPIRED',
-      },
-      '2026-12-10T06:00:00+08:00',
+    // Act
+    const event = busEvent(
+      { ...FAILED_DEBIT, reason: 'CARD_EXPIRED' },
+      '2026-12-09T22:00:00.000Z',
+      'Asia/Shanghai',
     );
-    expect({ detailType, source, detail }).toEqual({
+    // Assess
+    expect(event).toEqual({
       detailType: 'DebitAttemptCompleted',
       source: 'lender.payments',
+      time: '2026-12-09T22:00:00.000Z',
       detail: {
         loanId: 'L1',
         seq: '1',
@@ -459,18 +447,30 @@ describe('timeline records', () => {
         attemptedAt: '2026-12-10T06:00:00+08:00',
       },
     });
-    expect(envelope(7, detailType, source, '2026-12-10T06:00:00+08:00', detail)).toMatchObject({
+    expect(JSON.parse(ruleDelivery(event))).toMatchObject({
       version: '0',
-      id: 'sim-event-7',
       'detail-type': 'DebitAttemptCompleted',
+      source: 'lender.payments',
       time: '2026-12-09T22:00:00Z',
+      detail: event.detail,
     });
-    expect(
-      intakeEvent(
-        { at: 'x', type: 'adjustment', loanId: 'L1', seq: '1.2', requestId: 'r1', action: 'SPLIT', parts: 2 },
-        'T',
-      ).detail,
-    ).toEqual({ requestId: 'r1', loanId: 'L1', seq: '1.2', action: 'SPLIT', parts: 2, requestedAt: 'T' });
+    const split = {
+      at: 'x',
+      type: 'adjustment',
+      loanId: 'L1',
+      seq: '1.2',
+      requestId: 'r1',
+      action: 'SPLIT',
+      parts: 2,
+    };
+    expect(busEvent(split as never, '2026-12-09T04:00:00Z', 'Asia/Shanghai').detail).toEqual({
+      requestId: 'r1',
+      loanId: 'L1',
+      seq: '1.2',
+      action: 'SPLIT',
+      parts: 2,
+      requestedAt: '2026-12-09T12:00:00+08:00',
+    });
   });
 });
 

@@ -19,14 +19,15 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfiguredRetryStrategy, getRetryPlugin } from '@smithy/core/retry';
+import type { Redrives } from '../local-aws';
 import { seededRandom } from './portfolio';
 
-export const SERVICES = ['dynamodb', 'sns', 'eventbridge', 'sqs'] as const;
-export type Service = (typeof SERVICES)[number];
-export const FAULT_KINDS = ['throttle', 'server', 'timeout-before', 'timeout-after', 'partial'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+const SERVICES = ['dynamodb', 'sns', 'eventbridge', 'sqs'] as const;
+type Service = (typeof SERVICES)[number];
+const FAULT_KINDS = ['throttle', 'server', 'timeout-before', 'timeout-after', 'partial'] as const;
+type FaultKind = (typeof FAULT_KINDS)[number];
 
-export interface FaultPlan {
+interface FaultPlan {
   /** Share of SDK attempts faulted, per service. */
   rates: Record<Service, number>;
   /** Relative weights of the fault kinds (a batch-only kind is skipped for other commands). */
@@ -39,7 +40,7 @@ export interface FaultPlan {
 }
 
 /** A plan that injects nothing. */
-export const NO_FAULTS: FaultPlan = {
+const NO_FAULTS: FaultPlan = {
   rates: { dynamodb: 0, sns: 0, eventbridge: 0, sqs: 0 },
   kinds: { throttle: 1, server: 1, 'timeout-before': 1, 'timeout-after': 1, partial: 1 },
   crash: 0,
@@ -123,7 +124,7 @@ export interface InjectedFault {
   input: Record<string, unknown>;
 }
 
-export interface FaultCounts {
+interface FaultCounts {
   /** Calls (not attempts) made inside invocations, per service. */
   calls: Record<Service, number>;
   injected: Record<Service, Record<FaultKind, number>>;
@@ -153,7 +154,9 @@ interface Stack {
   identify(): string[];
   use(plugin: unknown): void;
 }
-type Next = (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>;
+type Args = { input: Record<string, unknown> };
+type Output = { output: Record<string, unknown> };
+type Next = (args: Args) => Promise<Output>;
 type Context = { commandName?: string; __faults?: number };
 
 const BATCH_COMMANDS = new Set(['PublishBatchCommand', 'PutEventsCommand', 'SendMessageBatchCommand']);
@@ -206,18 +209,13 @@ export class FaultInjector {
         }),
       );
     }
-    stack.add(
-      (next: Next, context: Context) => (args: { input: Record<string, unknown> }) =>
-        this.call(service, next, context, args),
-      {
-        step: 'initialize',
-        priority: 'high',
-        name: `faultCrashSwitch-${service}`,
-      },
-    );
+    stack.add((next: Next, context: Context) => (args: Args) => this.call(service, next, context, args), {
+      step: 'initialize',
+      priority: 'high',
+      name: `faultCrashSwitch-${service}`,
+    });
     stack.addRelativeTo(
-      (next: Next, context: Context) => (args: { input: Record<string, unknown> }) =>
-        this.attempt(service, next, context, args),
+      (next: Next, context: Context) => (args: Args) => this.attempt(service, next, context, args),
       { relation: 'after', toMiddleware: 'retryMiddleware', name: `faultInjection-${service}` },
     );
   }
@@ -307,19 +305,14 @@ export class FaultInjector {
   }
 
   /** The crash switch: one logical call (the SDK's retries included). */
-  private async call(
-    service: Service,
-    next: Next,
-    context: Context,
-    args: { input: Record<string, unknown> },
-  ): Promise<{ output: Record<string, unknown> }> {
+  private async call(service: Service, next: Next, context: Context, args: Args): Promise<Output> {
     const invocation = this.active();
     if (!invocation) return next(args);
     if (invocation.crashed) throw new InjectedCrashError(`${invocation.kind}: the invocation is dead`);
     invocation.calls++;
     this.counts.calls[service]++;
     context.__faults = 0;
-    let result: { output: Record<string, unknown> };
+    let result: Output;
     try {
       result = await next(args);
     } catch (error) {
@@ -340,12 +333,7 @@ export class FaultInjector {
   }
 
   /** One attempt, under the SDK's retry middleware. */
-  private async attempt(
-    service: Service,
-    next: Next,
-    context: Context,
-    args: { input: Record<string, unknown> },
-  ): Promise<{ output: Record<string, unknown> }> {
+  private async attempt(service: Service, next: Next, context: Context, args: Args): Promise<Output> {
     const invocation = this.active();
     const rate = this.plan.rates[service];
     if (!invocation || rate === 0 || this.random() >= rate) return next(args);
@@ -402,11 +390,7 @@ export class FaultInjector {
    * from the command's input (the simulator's capture, mocks); an already serialized request is not
    * rewritten.
    */
-  private async partial(
-    fault: InjectedFault,
-    next: Next,
-    args: { input: Record<string, unknown> },
-  ): Promise<{ output: Record<string, unknown> }> {
+  private async partial(fault: InjectedFault, next: Next, args: Args): Promise<Output> {
     const field = fault.command === 'PublishBatchCommand' ? 'PublishBatchRequestEntries' : 'Entries';
     const entries = (args.input[field] ?? []) as Record<string, unknown>[];
     const failed = new Set<number>();
@@ -464,15 +448,7 @@ function timeoutError(input: Record<string, unknown>): Error {
 }
 
 /** A readable report of what an injector did, and what the simulator re-drove. */
-export function formatFaultReport(
-  faults: FaultInjector,
-  redrives?: {
-    dispatchRetries: number;
-    redelivered: { intake: number; work: number };
-    dlqRedriven: { intake: number; work: number; schedules: number };
-    deadForGood: { intake: number; work: number };
-  },
-): string[] {
+export function formatFaultReport(faults: FaultInjector, redrives?: Redrives): string[] {
   const c = faults.counts;
   const calls = SERVICES.reduce((n, s) => n + c.calls[s], 0);
   const lines = [

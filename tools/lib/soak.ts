@@ -19,17 +19,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Installment } from '../../shared/rules/types';
 import { FaultInjector, type InjectedFault, parseFaultSpec } from './faults';
-import { generatePortfolio } from './portfolio';
+import { generatePortfolio, type PortfolioArgs } from './portfolio';
 import { readDefaultConfig } from './sim/config';
 import { type Delivery, type Redrives, runPrepared } from './sim/run';
 import { prepareScenario } from './sim/scenario';
 import type { TimelineRecord } from './sim/timeline';
 
-export interface SoakOptions {
-  borrowers: number;
-  days: number;
-  seed: number;
-  start: string;
+export interface SoakOptions extends PortfolioArgs {
   /** The fault plan of the faulted run (docs/simulator.md). */
   faults: string;
 }
@@ -62,7 +58,7 @@ interface Observed {
   redrives: Redrives;
 }
 
-export interface Comparison {
+interface Comparison {
   compared: number;
   lost: string[];
   extra: string[];
@@ -70,7 +66,7 @@ export interface Comparison {
   different: string[];
 }
 
-export interface SoakReport {
+interface SoakReport {
   options: SoakOptions;
   clean: { wallMs: number; duplicates: number };
   faulted: {

@@ -10,6 +10,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/wiring/aws-clients';
 import { sendDocumentsDirectly } from './embedded-documents';
 import { inProcessExchange, inProcessHandler, useLightProtocol } from './embedded-transport';
+import { LOCAL_CLIENT, LOCAL_CREDENTIALS, LOCAL_TABLE } from './names';
 import { tableDefinition } from './table-definition';
 
 type Dynalite = (options: {
@@ -27,12 +28,8 @@ export interface EmbeddedDynamo {
   stop(): Promise<void>;
 }
 
-/** Local credentials: dynalite checks that requests are signed, not by whom. */
-export const EMBEDDED_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-export const EMBEDDED_REGION = 'ap-east-1';
-
 /** Starts dynalite on a free loopback port and creates the table (with its three job indexes). */
-export async function startEmbeddedDynamo(tableName = 'repayment-sentinel'): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(tableName = LOCAL_TABLE): Promise<EmbeddedDynamo> {
   const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
@@ -43,9 +40,8 @@ export async function startEmbeddedDynamo(tableName = 'repayment-sentinel'): Pro
   const endpoint = `http://127.0.0.1:${port}`;
   const exchange = inProcessExchange(server.listeners('request')[0] as RequestListener);
   const options = {
+    ...LOCAL_CLIENT,
     endpoint,
-    region: EMBEDDED_REGION,
-    credentials: EMBEDDED_CREDENTIALS,
     // The embedded store checks no signature: skip SigV4 hashing, a large share of local CPU time.
     signer: {
       sign: async <T extends { headers: Record<string, string> }>(request: T) => unsignedRequest(request),
@@ -84,6 +80,6 @@ export async function startEmbeddedDynamo(tableName = 'repayment-sentinel'): Pro
 /** A request marked as signed for a store that only checks the header is there. */
 function unsignedRequest<T extends { headers: Record<string, string> }>(request: T): T {
   request.headers['x-amz-date'] = '20260101T000000Z';
-  request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${EMBEDDED_CREDENTIALS.accessKeyId}/local, SignedHeaders=host, Signature=0`;
+  request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${LOCAL_CREDENTIALS.accessKeyId}/local, SignedHeaders=host, Signature=0`;
   return request;
 }

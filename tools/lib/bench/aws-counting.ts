@@ -1,36 +1,27 @@
 /**
- * What the benchmark measures, at the SDK level: a middleware on each client counts the calls that
- * would reach AWS. DynamoDB calls go on to the embedded store with `ReturnConsumedCapacity: TOTAL`
- * added, and their `ScannedCount`, `Count` and consumed units are summed; SNS, EventBridge and SQS
- * calls are answered locally (successfully) and their entries counted. An optional latency is added
- * to every call, so the effect of bounded concurrency shows.
+ * What the benchmark measures, at the SDK level. DynamoDB: a middleware counts every call that would
+ * reach AWS, asks for `ReturnConsumedCapacity: TOTAL` and sums `ScannedCount` and the consumed units.
+ * SNS, EventBridge and SQS: the local kit's capturing clients answer, and counting sinks add up
+ * their calls and entries. An optional latency is added to every call, so the effect of bounded
+ * concurrency shows.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { type PublishBatchRequestEntry, SNSClient } from '@aws-sdk/client-sns';
-import { type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../../../functions/wiring/aws-clients';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../functions/wiring/aws-clients';
 import { JOB_INDEXES, JOBS } from '../../../shared/table-layout';
-import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../../local-aws/embedded-dynamo';
+import { type CaptureSinks, capturingEventBridge, capturingSns, LOCAL_CLIENT } from '../../local-aws';
 
 /** Counters of one run (or one job of it). Every field is a plain number, so they add up. */
 export interface Usage {
-  /** Every call sent, all services. */
-  awsCalls: number;
   queries: number;
   scans: number;
   /** GetItem calls (point reads: borrower profiles, consistent re-reads, claims, caps). */
   gets: number;
   /** Sum of `ScannedCount` over Query and Scan: the items the store had to read. */
   itemsRead: number;
-  /** Sum of `Count` (items returned after any FilterExpression). */
-  itemsReturned: number;
-  /** Items a GetItem found. */
-  getHits: number;
   readUnits: number;
-  /** Write calls (PutItem, UpdateItem, DeleteItem, BatchWriteItem). */
-  writeCalls: number;
   /** Items written or attempted (a BatchWriteItem counts each request; a refused conditional write counts too). */
   writes: number;
   writeUnits: number;
@@ -55,20 +46,14 @@ export interface Usage {
   pushMessages: number;
   putEventsCalls: number;
   events: number;
-  sqsCalls: number;
-  sqsMessages: number;
 }
 
 export const emptyUsage = (): Usage => ({
-  awsCalls: 0,
   queries: 0,
   scans: 0,
   gets: 0,
   itemsRead: 0,
-  itemsReturned: 0,
-  getHits: 0,
   readUnits: 0,
-  writeCalls: 0,
   writes: 0,
   writeUnits: 0,
   gsiWrites: 0,
@@ -83,22 +68,16 @@ export const emptyUsage = (): Usage => ({
   pushMessages: 0,
   putEventsCalls: 0,
   events: 0,
-  sqsCalls: 0,
-  sqsMessages: 0,
 });
 
-/** `a - b`, field by field (a job's share of a run's running totals). */
-export function diffUsage(a: Usage, b: Usage): Usage {
+/** `a - b` (or `a + b` with `sign` 1), field by field: a job's share of a run's running totals. */
+export function diffUsage(a: Usage, b: Usage, sign = -1): Usage {
   const out = emptyUsage();
-  for (const key of Object.keys(out) as (keyof Usage)[]) out[key] = a[key] - b[key];
+  for (const key of Object.keys(out) as (keyof Usage)[]) out[key] = a[key] + sign * b[key];
   return out;
 }
 
-export function addUsage(a: Usage, b: Usage): Usage {
-  const out = emptyUsage();
-  for (const key of Object.keys(out) as (keyof Usage)[]) out[key] = a[key] + b[key];
-  return out;
-}
+export const addUsage = (a: Usage, b: Usage): Usage => diffUsage(a, b, 1);
 
 /** A storage key, as the restore step needs it. */
 export interface WrittenKey {
@@ -109,17 +88,16 @@ export interface WrittenKey {
 /** What the counting clients report besides the counters (installment ids, for the floor). */
 export interface CountingSinks {
   /** A message published to SNS, by the ids its body names. */
-  message?(ref: { borrowerId: string; loanId: string; seq: string; kind: string }): void;
+  message?(ref: { loanId: string; seq: string }): void;
   /** An event put on the bus, by the ids its detail names. */
-  event?(ref: { borrowerId: string; loanId: string; seq: string; detailType: string }): void;
-  /** SQS messages sent (the dispatcher's work items). */
-  sqs?(queueUrl: string, bodies: string[]): void;
+  event?(ref: { loanId: string; seq: string }): void;
   /** The key of every item written (for the restore step). */
   written?(key: WrittenKey): void;
 }
 
-export interface CountingOptions {
+interface CountingOptions {
   endpoint: string;
+  usage: Usage;
   /** Added before every call, all services. */
   latencyMs?: number;
   sinks?: CountingSinks;
@@ -167,20 +145,6 @@ class IndexTracker {
   }
 }
 
-export interface CountingClients {
-  clients: AwsClients;
-  usage: Usage;
-  destroy(): void;
-}
-
-type Input = Record<string, unknown>;
-type Output = Record<string, unknown>;
-type Stack = DynamoDBClient['middlewareStack'];
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const commandOf = (context: unknown) =>
-  ((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '').replace(/Item$/, '');
-
 /** A string attribute, marshalled (`{ S: '…' }`) or not. */
 function stringOf(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -200,41 +164,34 @@ function unitsOf(consumed: unknown): number {
   return list.reduce((sum: number, c) => sum + ((c as { CapacityUnits?: number }).CapacityUnits ?? 0), 0);
 }
 
+type Input = Record<string, unknown>;
+type Output = Record<string, unknown>;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const commandOf = (context: unknown) =>
+  ((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '').replace(/Item$/, '');
+const WRITES = ['Put', 'Update', 'Delete', 'BatchWrite'];
+
 /**
- * DynamoDB: asks for the consumed capacity of every read and write, and adds up what comes back.
- * Reads are Query, Scan and GetItem; writes are PutItem, UpdateItem, DeleteItem and BatchWriteItem.
+ * A DynamoDB client on the store at `endpoint` that asks for the consumed capacity of every read and
+ * write, and adds up what comes back. Reads are Query, Scan and GetItem; writes are PutItem,
+ * UpdateItem, DeleteItem and BatchWriteItem.
  */
-function countDynamo(
-  stack: Stack,
-  usage: Usage,
-  latencyMs: number,
-  sinks: CountingSinks,
-  indexes: IndexTracker | null,
-): void {
-  stack.add(
+export function countingDynamo(options: CountingOptions): {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+} {
+  const { usage, sinks = {} } = options;
+  const latencyMs = options.latencyMs ?? 0;
+  const indexes = options.trackIndexes ? new IndexTracker() : null;
+  const client = new DynamoDBClient({ ...LOCAL_CLIENT, endpoint: options.endpoint, maxAttempts: 3 });
+  client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = commandOf(context);
       const input = args.input as Input;
-      const measured = ['Query', 'Scan', 'Get', 'Put', 'Update', 'Delete', 'BatchWrite'].includes(command);
-      if (measured) input.ReturnConsumedCapacity = 'TOTAL';
-      usage.awsCalls++;
+      if ([...WRITES, 'Query', 'Scan', 'Get'].includes(command)) input.ReturnConsumedCapacity = 'TOTAL';
       if (latencyMs > 0) await sleep(latencyMs);
-      const isWrite = ['Put', 'Update', 'Delete', 'BatchWrite'].includes(command);
-      if (isWrite) usage.writeCalls++;
-      if (command === 'BatchWrite') {
-        for (const requests of Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>)) {
-          usage.writes += requests.length;
-          for (const r of requests as {
-            PutRequest?: { Item: unknown };
-            DeleteRequest?: { Key: unknown };
-          }[]) {
-            sinks.written?.(keyOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key));
-          }
-        }
-      } else if (isWrite) {
-        usage.writes++;
-        sinks.written?.(keyOf(command === 'Put' ? input.Item : input.Key));
-      }
+      countWrites(command, input, usage, sinks);
       let result: Awaited<ReturnType<typeof next>>;
       try {
         result = await next(args);
@@ -246,71 +203,120 @@ function countDynamo(
         }
         throw error;
       }
-      const output = result.output as unknown as Output;
-      switch (command) {
-        case 'Query':
-        case 'Scan':
-          if (command === 'Query') usage.queries++;
-          else usage.scans++;
-          usage.itemsRead += Number(output.ScannedCount ?? 0);
-          usage.itemsReturned += Number(output.Count ?? 0);
-          usage.readUnits += unitsOf(output.ConsumedCapacity);
-          for (const item of (output.Items ?? []) as Record<string, unknown>[]) indexes?.seen(item);
-          break;
-        case 'Get':
-          usage.gets++;
-          if (output.Item) usage.getHits++;
-          usage.readUnits += unitsOf(output.ConsumedCapacity);
-          indexes?.seen(output.Item as Record<string, unknown> | undefined);
-          break;
-        default:
-          if (isWrite) {
-            const units = unitsOf(output.ConsumedCapacity);
-            usage.writeUnits += units;
-            if (command === 'Put' && indexes) {
-              const gsiWrites = indexes.put(input.Item as Record<string, unknown>);
-              if (gsiWrites !== null) {
-                usage.installmentPuts++;
-                usage.gsiWrites += gsiWrites;
-                usage.gsiWriteUnits += gsiWrites * units;
-              }
-            }
-          }
-      }
+      countOutput(command, input, result.output as unknown as Output, usage, indexes);
       return result;
     },
     { step: 'initialize', priority: 'low', name: 'benchCountDynamo' },
   );
+  return { client, doc: createDocumentClient(client) };
 }
 
-const LOCAL = { region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS };
-
-/** Answers a client's commands locally (after the latency), so nothing reaches the network. */
-function answerLocally(
-  stack: Stack,
-  service: string,
-  latencyMs: number,
-  answer: (command: string, input: Input) => Output,
-): void {
-  stack.add(
-    (_next, context) => async (args) => {
-      if (latencyMs > 0) await sleep(latencyMs);
-      const output = answer(commandOf(context), args.input as Input);
-      return { output: { ...output, $metadata: { httpStatusCode: 200 } }, response: {} } as never;
-    },
-    { step: 'initialize', priority: 'high', name: `benchAnswer${service}` },
-  );
+/** The items a write call writes (every request of a BatchWriteItem), before it is sent. */
+function countWrites(command: string, input: Input, usage: Usage, sinks: CountingSinks): void {
+  if (command === 'BatchWrite') {
+    for (const requests of Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>)) {
+      usage.writes += requests.length;
+      for (const r of requests as { PutRequest?: { Item: unknown }; DeleteRequest?: { Key: unknown } }[])
+        sinks.written?.(keyOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key));
+    }
+  } else if (WRITES.includes(command)) {
+    usage.writes++;
+    sinks.written?.(keyOf(command === 'Put' ? input.Item : input.Key));
+  }
 }
 
-function idsOf(json: string | undefined): Record<string, unknown> {
+/** What a call's answer says it read and consumed. */
+function countOutput(
+  command: string,
+  input: Input,
+  output: Output,
+  usage: Usage,
+  indexes: IndexTracker | null,
+) {
+  const units = unitsOf(output.ConsumedCapacity);
+  if (command === 'Query' || command === 'Scan') {
+    if (command === 'Query') usage.queries++;
+    else usage.scans++;
+    usage.itemsRead += Number(output.ScannedCount ?? 0);
+    usage.readUnits += units;
+    for (const item of (output.Items ?? []) as Record<string, unknown>[]) indexes?.seen(item);
+  } else if (command === 'Get') {
+    usage.gets++;
+    usage.readUnits += units;
+    indexes?.seen(output.Item as Record<string, unknown> | undefined);
+  } else if (WRITES.includes(command)) {
+    usage.writeUnits += units;
+    const gsiWrites =
+      command === 'Put' && indexes ? indexes.put(input.Item as Record<string, unknown>) : null;
+    if (gsiWrites !== null) {
+      usage.installmentPuts++;
+      usage.gsiWrites += gsiWrites;
+      usage.gsiWriteUnits += gsiWrites * units;
+    }
+  }
+}
+
+const idsOf = (json: string | undefined): Record<string, unknown> => {
   try {
     return JSON.parse(json ?? '{}') as Record<string, unknown>;
   } catch {
     return {};
   }
+};
+
+/** Sinks for the kit's capturing SNS and EventBridge clients that count calls, entries and SMS parts. */
+export function countingSinks(
+  usage: Usage,
+  sinks: CountingSinks = {},
+): Pick<CaptureSinks, 'published' | 'putEvents'> {
+  return {
+    published: (_topic, entries) => {
+      usage.snsCalls++;
+      usage.messages += entries.length;
+      for (const e of entries) {
+        const body = idsOf(e.Message);
+        if (body.channel === 'sms') {
+          usage.smsMessages++;
+          usage.smsParts += smsParts(String(body.text ?? ''));
+        } else if (body.channel === 'email') usage.emailMessages++;
+        else if (body.channel === 'push') usage.pushMessages++;
+        sinks.message?.({ loanId: String(body.loanId), seq: String(body.seq) });
+      }
+    },
+    putEvents: (entries) => {
+      usage.putEventsCalls++;
+      usage.events += entries.length;
+      for (const e of entries) {
+        const detail = idsOf(e.Detail);
+        sinks.event?.({ loanId: String(detail.loanId), seq: String(detail.seq) });
+      }
+    },
+  };
 }
 
-let sequence = 0;
+/** The naive baseline's clients: counted DynamoDB, and SNS and EventBridge answered locally and counted. */
+export function countingClients(options: CountingOptions): {
+  doc: DynamoDBDocumentClient;
+  sns: SNSClient;
+  eventBridge: EventBridgeClient;
+  destroy(): void;
+} {
+  const dynamo = countingDynamo(options);
+  const sinks = countingSinks(options.usage, options.sinks);
+  const latency = options.latencyMs ? { latencyMs: options.latencyMs } : {};
+  const sns = capturingSns(sinks, latency);
+  const eventBridge = capturingEventBridge(sinks, latency);
+  return {
+    doc: dynamo.doc,
+    sns,
+    eventBridge,
+    destroy() {
+      dynamo.client.destroy();
+      sns.destroy();
+      eventBridge.destroy();
+    },
+  };
+}
 
 /** GSM 03.38 basic characters (the extension table's `[]{}\\^~|€` count as two, ignored here). */
 const GSM_7 = /^[\n\r\x20-\x7E£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà]*$/;
@@ -322,107 +328,4 @@ const GSM_7 = /^[\n\r\x20-\x7E£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæ�
 export function smsParts(text: string): number {
   const [single, split] = GSM_7.test(text) ? [160, 153] : [70, 67];
   return text.length <= single ? 1 : Math.ceil(text.length / split);
-}
-
-/**
- * The four clients of `AwsClients`: DynamoDB pointed at the embedded store and counted, SNS,
- * EventBridge and SQS answered locally and counted. Give `clients` to `configureRuntime`.
- */
-export function countingClients(options: CountingOptions): CountingClients {
-  const usage = emptyUsage();
-  const latencyMs = options.latencyMs ?? 0;
-  const sinks = options.sinks ?? {};
-
-  const dynamo = new DynamoDBClient({ ...LOCAL, endpoint: options.endpoint, maxAttempts: 3 });
-  countDynamo(
-    dynamo.middlewareStack,
-    usage,
-    latencyMs,
-    sinks,
-    options.trackIndexes ? new IndexTracker() : null,
-  );
-  const doc = createDocumentClient(dynamo);
-
-  const sns = new SNSClient(LOCAL);
-  answerLocally(sns.middlewareStack as unknown as Stack, 'Sns', latencyMs, (command, input) => {
-    usage.awsCalls++;
-    usage.snsCalls++;
-    const entries: PublishBatchRequestEntry[] =
-      command === 'PublishBatch'
-        ? ((input.PublishBatchRequestEntries ?? []) as PublishBatchRequestEntry[])
-        : command === 'Publish'
-          ? [{ Id: '0', Message: String(input.Message ?? '') }]
-          : [];
-    if (entries.length === 0) throw new Error(`SNS ${command} is not answered by the benchmark`);
-    usage.messages += entries.length;
-    for (const e of entries) {
-      const body = idsOf(e.Message);
-      if (body.channel === 'sms') {
-        usage.smsMessages++;
-        usage.smsParts += smsParts(String(body.text ?? ''));
-      } else if (body.channel === 'email') usage.emailMessages++;
-      else if (body.channel === 'push') usage.pushMessages++;
-      sinks.message?.({
-        borrowerId: String(body.borrowerId),
-        loanId: String(body.loanId),
-        seq: String(body.seq),
-        kind: String(body.kind),
-      });
-    }
-    return command === 'Publish'
-      ? { MessageId: `m-${++sequence}` }
-      : { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${++sequence}` })), Failed: [] };
-  });
-
-  const eventBridge = new EventBridgeClient(LOCAL);
-  answerLocally(
-    eventBridge.middlewareStack as unknown as Stack,
-    'EventBridge',
-    latencyMs,
-    (command, input) => {
-      if (command !== 'PutEvents') throw new Error(`EventBridge ${command} is not answered by the benchmark`);
-      usage.awsCalls++;
-      usage.putEventsCalls++;
-      const entries = (input.Entries ?? []) as PutEventsRequestEntry[];
-      usage.events += entries.length;
-      for (const e of entries) {
-        const detail = idsOf(e.Detail);
-        sinks.event?.({
-          borrowerId: String(detail.borrowerId),
-          loanId: String(detail.loanId),
-          seq: String(detail.seq),
-          detailType: e.DetailType ?? '',
-        });
-      }
-      return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: `e-${++sequence}` })) };
-    },
-  );
-
-  const sqs = new SQSClient(LOCAL);
-  answerLocally(sqs.middlewareStack as unknown as Stack, 'Sqs', latencyMs, (command, input) => {
-    if (command !== 'SendMessageBatch') throw new Error(`SQS ${command} is not answered by the benchmark`);
-    usage.awsCalls++;
-    usage.sqsCalls++;
-    const entries = (input.Entries ?? []) as SendMessageBatchRequestEntry[];
-    usage.sqsMessages += entries.length;
-    sinks.sqs?.(
-      String(input.QueueUrl ?? ''),
-      entries.map((e) => e.MessageBody ?? ''),
-    );
-    return {
-      Successful: entries.map((e) => ({ Id: e.Id, MessageId: `q-${++sequence}`, MD5OfMessageBody: '' })),
-      Failed: [],
-    };
-  });
-
-  return {
-    clients: { dynamo, doc, sns, eventBridge, sqs },
-    usage,
-    destroy() {
-      dynamo.destroy();
-      sns.destroy();
-      eventBridge.destroy();
-      sqs.destroy();
-    },
-  };
 }

@@ -12,7 +12,6 @@
  *    installment with that day's DPD and penalty stored on it: the daily rewrite the sparse "next
  *    action date" design avoids.
  */
-
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -25,30 +24,21 @@ import { planAging } from '../../../functions/use-cases/plan-aging';
 import { planFailedDebitsGroup, planRemindersGroup } from '../../../functions/use-cases/plan-notifications';
 import type { GroupPlanner, JobContext } from '../../../functions/use-cases/scheduled-job';
 import { type Config, configSchema } from '../../../shared/config/schema';
-import { addDays, formatInstant, toInstant } from '../../../shared/rules/calendar';
+import { addDays, formatInstant } from '../../../shared/rules/calendar';
 import { dpdOn } from '../../../shared/rules/dpd';
 import { penaltyToDate } from '../../../shared/rules/penalty';
+import type { OutboundMessage } from '../../../shared/rules/types';
 import {
   type Borrower,
   borrowerSchema,
   type Installment,
   installmentSchema,
 } from '../../../shared/rules/types';
-import { JOBS, type Job } from '../../../shared/table-layout';
-import { countingClients, diffUsage, type WrittenKey } from './aws-counting';
-import {
-  cpuMsSince,
-  FloorTracker,
-  JOB_TIMES,
-  type JobMeasure,
-  processPeakRss,
-  RssSampler,
-  type RunSpec,
-  type SideResult,
-} from './measure';
+import type { Job } from '../../../shared/table-layout';
+import { LOCAL_EVENT_BUS, LOCAL_TOPIC_ARN } from '../../local-aws';
+import { countingClients } from './aws-counting';
+import { jobRunOn, type RunSpec, SideMeters, type SideResult } from './measure';
 
-const TOPIC = 'arn:aws:sns:ap-east-1:000000000000:repayment-sentinel-notifications';
-const BUS = 'repayment-sentinel-bench';
 /** What the naive design stores daily on each overdue installment. */
 const MATERIALIZED = ['dpd', 'penaltyToDate'];
 const NOT_INSTALLMENT = new Set(['PK', 'SK', 'entity', ...JOB_INDEX_ATTRIBUTES, ...MATERIALIZED]);
@@ -80,148 +70,151 @@ function filterOf(job: Job, today: string, config: Config) {
   }
 }
 
+/** The message attributes SNS filter policies route on (channel, kind, locale). */
+const messageAttributes = (m: OutboundMessage) =>
+  Object.fromEntries(
+    (['channel', 'kind', 'locale'] as const).map((name) => [
+      name,
+      { DataType: 'String', StringValue: m[name] },
+    ]),
+  );
+
 function toInstallment(item: Record<string, unknown>): Installment {
   const data: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(item)) if (!NOT_INSTALLMENT.has(name)) data[name] = value;
   return installmentSchema.parse(data);
 }
 
+type Clients = ReturnType<typeof countingClients>;
+
 export async function runBaseline(spec: RunSpec): Promise<SideResult> {
   const config: Config = configSchema.parse(spec.config);
-  const floor = new FloorTracker(spec.trackFloor ?? true);
-  const written: WrittenKey[] = [];
-  const counting = countingClients({
+  const meters = new SideMeters(spec);
+  const clients = countingClients({
     endpoint: spec.endpoint,
+    usage: meters.usage,
     latencyMs: spec.latencyMs,
-    ...(spec.recordWrites ? { sinks: { written: (key: WrittenKey) => written.push(key) } } : {}),
+    sinks: meters.sinks(false),
   });
-  const { doc, sns, eventBridge } = counting.clients;
-  const table = spec.tableName;
-  // The daily cap, in memory for the run: the occurrences counted per borrower and day.
-  const capped = new Map<string, Set<string>>();
-  const deps = {
-    config,
-    caps: {
-      reserve: async (borrowerId: string, day: string, id: string, cap: number) => {
-        const sent = capped.get(`${borrowerId}|${day}`) ?? new Set<string>();
-        capped.set(`${borrowerId}|${day}`, sent);
-        if (sent.has(id)) return true;
-        if (sent.size >= cap) return false;
-        sent.add(id);
-        return true;
+  const side = new NaiveSide(clients, spec.tableName, config, spec.day);
+  try {
+    return await meters.day('sequential', async (job) => {
+      const started = performance.now();
+      await side.run(job, (inst) => meters.floor.add(inst.loanId, inst.seq));
+      return { invocationMs: performance.now() - started, workItems: 1 };
+    });
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** The naive design's job runs, on one table and day; borrowers and the daily cap kept in memory. */
+class NaiveSide {
+  private readonly borrowers = new Map<string, Borrower | null>();
+  private readonly deps: Deps;
+
+  constructor(
+    private readonly clients: Clients,
+    private readonly table: string,
+    private readonly config: Config,
+    private readonly day: string,
+  ) {
+    // The daily cap, in memory for the run: the occurrences counted per borrower and day.
+    const capped = new Map<string, Set<string>>();
+    this.deps = {
+      config,
+      caps: {
+        reserve: async (borrowerId: string, capDay: string, id: string, cap: number) => {
+          const sent = capped.get(`${borrowerId}|${capDay}`) ?? new Set<string>();
+          capped.set(`${borrowerId}|${capDay}`, sent);
+          if (sent.has(id)) return true;
+          if (sent.size >= cap) return false;
+          sent.add(id);
+          return true;
+        },
+        sentOn: async (borrowerId: string, capDay: string) =>
+          capped.get(`${borrowerId}|${capDay}`)?.size ?? 0,
       },
-      sentOn: async (borrowerId: string, day: string) => capped.get(`${borrowerId}|${day}`)?.size ?? 0,
-    },
-  } as unknown as Deps;
-  const borrowers = new Map<string, Borrower | null>();
-  const borrowerOf = async (borrowerId: string): Promise<Borrower | null> => {
-    if (borrowers.has(borrowerId)) return borrowers.get(borrowerId) ?? null;
-    const out = await doc.send(new GetCommand({ TableName: table, Key: borrowerKey(borrowerId) }));
+    } as unknown as Deps;
+  }
+
+  /** One job's run: scan, plan each installment, publish one by one, write back. */
+  async run(job: Job, actedOn: (inst: Installment) => void): Promise<void> {
+    const now = jobRunOn(this.config, job, this.day);
+    const ctx: JobContext = {
+      now,
+      today: this.day,
+      at: formatInstant(now, this.config.timeZone),
+      owner: 'baseline',
+    };
+    const { expression, values } = filterOf(job, this.day, this.config);
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.clients.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: expression,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) await this.plan(job, toInstallment(item), ctx, actedOn);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async plan(job: Job, inst: Installment, ctx: JobContext, actedOn: (inst: Installment) => void) {
+    const borrower = await this.borrowerOf(inst.borrowerId);
+    if (!borrower) return;
+    const [change] = await PLANNERS[job](this.deps, borrower, [inst], ctx);
+    if (!change) return;
+    const acted =
+      (change.transitions?.length ?? 0) +
+      (change.events?.length ?? 0) +
+      (change.messages?.length ?? 0) +
+      (change.audit?.length ?? 0);
+    if (acted > 0) actedOn(inst);
+    for (const message of change.messages ?? []) {
+      await this.clients.sns.send(
+        new PublishCommand({
+          TopicArn: LOCAL_TOPIC_ARN,
+          Message: JSON.stringify(notificationBody(message)),
+          MessageAttributes: messageAttributes(message),
+        }),
+      );
+    }
+    for (const event of change.events ?? [])
+      await this.clients.eventBridge.send(
+        new PutEventsCommand({ Entries: [eventEntry(event, LOCAL_EVENT_BUS)] }),
+      );
+    const next = change.installment;
+    const rewriteDaily = job === 'aging' && next.status === 'OVERDUE';
+    if (!rewriteDaily && isNoop(inst, change)) return;
+    await this.clients.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...next,
+          ...installmentKey(next.loanId, next.seq),
+          entity: 'Installment',
+          version: inst.version + 1,
+          ...(next.status === 'OVERDUE'
+            ? { dpd: dpdOn(next, this.day), penaltyToDate: penaltyToDate(next, this.day) }
+            : {}),
+        },
+      }),
+    );
+  }
+
+  private async borrowerOf(borrowerId: string): Promise<Borrower | null> {
+    if (this.borrowers.has(borrowerId)) return this.borrowers.get(borrowerId) ?? null;
+    const out = await this.clients.doc.send(
+      new GetCommand({ TableName: this.table, Key: borrowerKey(borrowerId) }),
+    );
     const { PK: _pk, SK: _sk, entity: _e, ...data } = out.Item ?? {};
     const borrower = out.Item ? borrowerSchema.parse(data) : null;
-    borrowers.set(borrowerId, borrower);
+    this.borrowers.set(borrowerId, borrower);
     return borrower;
-  };
-
-  const sampler = new RssSampler();
-  const startRssBytes = sampler.sample();
-  const jobs: JobMeasure[] = [];
-  try {
-    for (const job of JOBS) {
-      const now = toInstant(`${spec.day}T${JOB_TIMES[job]}`, config.timeZone);
-      const ctx: JobContext = {
-        now,
-        today: spec.day,
-        at: formatInstant(now, config.timeZone),
-        owner: 'baseline',
-      };
-      const { expression, values } = filterOf(job, spec.day, config);
-      const before = { ...counting.usage };
-      floor.start();
-      sampler.reset();
-      const started = performance.now();
-      const cpu = process.cpuUsage();
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new ScanCommand({
-            TableName: table,
-            FilterExpression: expression,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: values,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const inst = toInstallment(item);
-          const borrower = await borrowerOf(inst.borrowerId);
-          if (!borrower) continue;
-          const [change] = await PLANNERS[job](deps, borrower, [inst], ctx);
-          if (!change) continue;
-          const acted =
-            (change.transitions?.length ?? 0) +
-            (change.events?.length ?? 0) +
-            (change.messages?.length ?? 0) +
-            (change.audit?.length ?? 0);
-          if (acted > 0) floor.add(inst.loanId, inst.seq);
-          for (const message of change.messages ?? []) {
-            await sns.send(
-              new PublishCommand({
-                TopicArn: TOPIC,
-                Message: JSON.stringify(notificationBody(message)),
-                MessageAttributes: {
-                  channel: { DataType: 'String', StringValue: message.channel },
-                  kind: { DataType: 'String', StringValue: message.kind },
-                  locale: { DataType: 'String', StringValue: message.locale },
-                },
-              }),
-            );
-          }
-          for (const event of change.events ?? []) {
-            await eventBridge.send(new PutEventsCommand({ Entries: [eventEntry(event, BUS)] }));
-          }
-          const next = change.installment;
-          const rewriteDaily = job === 'aging' && next.status === 'OVERDUE';
-          if (!rewriteDaily && isNoop(inst, change)) continue;
-          await doc.send(
-            new PutCommand({
-              TableName: table,
-              Item: {
-                ...next,
-                ...installmentKey(next.loanId, next.seq),
-                entity: 'Installment',
-                version: inst.version + 1,
-                ...(next.status === 'OVERDUE'
-                  ? { dpd: dpdOn(next, spec.day), penaltyToDate: penaltyToDate(next, spec.day) }
-                  : {}),
-              },
-            }),
-          );
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      jobs.push({
-        job,
-        usage: diffUsage(counting.usage, before),
-        actedOn: floor.size(),
-        wallMs: performance.now() - started,
-        peakRssBytes: sampler.peakBytes,
-        cpuMs: cpuMsSince(cpu),
-        invocationMs: Math.round(performance.now() - started),
-        workItems: 1,
-      });
-    }
-  } finally {
-    sampler.stop();
-    counting.destroy();
   }
-  return {
-    side: 'baseline',
-    mode: 'sequential',
-    latencyMs: spec.latencyMs,
-    jobs,
-    peakRssBytes: processPeakRss(),
-    startRssBytes,
-    ...(spec.recordWrites ? { written } : {}),
-  };
 }

@@ -1,15 +1,30 @@
 /**
  * What one side of the benchmark (ours, or the naive baseline) reports about one run of the day, and
- * the pieces both sides share: the jobs' hours, the floor tracker and the RSS sampler.
+ * the pieces both sides share: the jobs' hours, the floor tracker, the RSS sampler and the measure
+ * of one job.
  */
+import { fireTimesBetween } from '../../../shared/config/cron';
+import type { Config } from '../../../shared/config/schema';
+import { addDays, toInstant } from '../../../shared/rules/calendar';
 import type { LocalDate } from '../../../shared/rules/types';
-import type { Job } from '../../../shared/table-layout';
-import type { Usage, WrittenKey } from './aws-counting';
+import { JOBS, type Job } from '../../../shared/table-layout';
+import { type CountingSinks, diffUsage, emptyUsage, type Usage, type WrittenKey } from './aws-counting';
 
-/** The benchmark day's runs: aging at 00:30, reminders at 09:00, failed debits at 10:00 (local). */
-export const JOB_TIMES: Record<Job, string> = { aging: '00:30', reminders: '09:00', failedDebits: '10:00' };
+/**
+ * When `job` runs on `day`: the first time one of its schedules fires that day (an instant). With
+ * the default configuration: aging 00:30, reminders 09:00, failed debits 10:00 (local), as
+ * `2027-03-15T09:00:00+08:00`.
+ */
+export function jobRunOn(config: Config, job: Job, day: LocalDate): string {
+  const from = toInstant(`${day}T00:00`, config.timeZone);
+  const to = toInstant(`${addDays(day, 1)}T00:00`, config.timeZone);
+  const fires = config.schedules[job].flatMap((expr) => fireTimesBetween(expr, config.timeZone, from, to));
+  const first = fires.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  if (!first) throw new Error(`schedules.${job}: no run on the benchmark day ${day}`);
+  return first;
+}
 
-export interface JobMeasure {
+interface JobMeasure {
   job: Job;
   usage: Usage;
   /**
@@ -34,7 +49,7 @@ export interface JobMeasure {
  * at a time with `jobs.concurrency` 1 (the sequential comparison: concurrency 1 everywhere), or one at
  * a time with the configured concurrency (each work item then alone, timed as one invocation).
  */
-export type RunMode = 'concurrent' | 'sequential' | 'oneWorkItemAtATime';
+type RunMode = 'concurrent' | 'sequential' | 'oneWorkItemAtATime';
 
 export interface SideResult {
   side: 'ours' | 'baseline';
@@ -69,7 +84,7 @@ export interface RunSpec {
 }
 
 /** Installments acted on, by job, as `loanId|seq`. */
-export class FloorTracker {
+class FloorTracker {
   private current: Set<string> | null = null;
   private count = 0;
   constructor(private readonly enabled: boolean) {}
@@ -91,7 +106,7 @@ export class FloorTracker {
 }
 
 /** Samples RSS every few milliseconds; `peak` is the highest value since the last `reset`. */
-export class RssSampler {
+class RssSampler {
   private peak = 0;
   private readonly timer: NodeJS.Timeout;
   constructor(intervalMs = 20) {
@@ -118,10 +133,83 @@ export class RssSampler {
 }
 
 /** CPU milliseconds (user + system) of this process since `start`. */
-export function cpuMsSince(start: NodeJS.CpuUsage): number {
+function cpuMsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return Math.round((used.user + used.system) / 1000);
 }
 
 /** Peak RSS of this process since it started, in bytes. */
-export const processPeakRss = (): number => process.resourceUsage().maxRSS * 1024;
+const processPeakRss = (): number => process.resourceUsage().maxRSS * 1024;
+
+/** What a side's run of one job reports besides what the clients counted. */
+export interface JobRun {
+  /** Sum of the worker invocations' wall times. */
+  invocationMs: number;
+  workItems: number;
+}
+
+/** A side's meters for its day: the usage its clients count, the floor, the keys written, RSS. */
+export class SideMeters {
+  readonly usage = emptyUsage();
+  readonly floor: FloorTracker;
+  private readonly written: WrittenKey[] = [];
+
+  constructor(private readonly spec: RunSpec) {
+    this.floor = new FloorTracker(spec.trackFloor ?? true);
+  }
+
+  /** Sinks of the counting clients: the keys written (when asked for), and (`actedOn`) publishes as acted on. */
+  sinks(actedOn: boolean): CountingSinks {
+    const add = (ref: { loanId: string; seq: string }) => this.floor.add(ref.loanId, ref.seq);
+    return {
+      ...(actedOn ? { message: add, event: add } : {}),
+      ...(this.spec.recordWrites ? { written: (key: WrittenKey) => this.written.push(key) } : {}),
+    };
+  }
+
+  /**
+   * Runs the day's jobs in order, each measured (after its unmeasured `prepare`): the usage it
+   * added, the installments it acted on, its wall time, peak RSS and CPU.
+   */
+  async day(
+    mode: RunMode,
+    runJob: (job: Job) => Promise<JobRun>,
+    prepare?: (job: Job) => Promise<void>,
+  ): Promise<SideResult> {
+    const sampler = new RssSampler();
+    const startRssBytes = sampler.sample();
+    const jobs: JobMeasure[] = [];
+    try {
+      for (const job of JOBS) {
+        await prepare?.(job);
+        const before = { ...this.usage };
+        this.floor.start();
+        sampler.reset();
+        const started = performance.now();
+        const cpu = process.cpuUsage();
+        const { invocationMs, workItems } = await runJob(job);
+        jobs.push({
+          job,
+          usage: diffUsage(this.usage, before),
+          actedOn: this.floor.size(),
+          wallMs: performance.now() - started,
+          peakRssBytes: sampler.peakBytes,
+          cpuMs: cpuMsSince(cpu),
+          invocationMs: Math.round(invocationMs),
+          workItems,
+        });
+      }
+    } finally {
+      sampler.stop();
+    }
+    return {
+      side: this.spec.side,
+      mode,
+      latencyMs: this.spec.latencyMs,
+      jobs,
+      peakRssBytes: processPeakRss(),
+      startRssBytes,
+      ...(this.spec.recordWrites ? { written: this.written } : {}),
+    };
+  }
+}

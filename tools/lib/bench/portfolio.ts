@@ -27,6 +27,7 @@ import type { Deps } from '../../../functions/use-cases/deps';
 import { planAging } from '../../../functions/use-cases/plan-aging';
 import { planFailedDebitsGroup, planRemindersGroup } from '../../../functions/use-cases/plan-notifications';
 import type { GroupPlanner, JobContext } from '../../../functions/use-cases/scheduled-job';
+import { minutesOfDay, parseCron } from '../../../shared/config/cron';
 import type { Config } from '../../../shared/config/schema';
 import { addDays, minDate, toInstant } from '../../../shared/rules/calendar';
 import { recordDebitResult } from '../../../shared/rules/debit-results';
@@ -42,7 +43,7 @@ import {
 import { JOBS, type Job } from '../../../shared/table-layout';
 import { seededRandom } from '../portfolio';
 
-export const HISTORIES = [
+const HISTORIES = [
   'NOT_DUE_YET',
   'PAID_ON_TIME',
   'CURED_BY_RETRY',
@@ -51,9 +52,9 @@ export const HISTORIES = [
   'LATE_REPORT_UNPAID',
   'DEBIT_RESULT_MISSING',
 ] as const;
-export type History = (typeof HISTORIES)[number];
+type History = (typeof HISTORIES)[number];
 
-export interface TemplateKey {
+interface TemplateKey {
   history: History;
   /** dueDate − benchmark day, in days. */
   offset: number;
@@ -77,13 +78,11 @@ export interface PortfolioOptions {
    */
   dueFraction?: number;
   seed?: number;
-  /** Installments per borrower (one loan each). */
-  perBorrower?: number;
 }
 
 /** Oldest and farthest due dates of the book, in days from the benchmark day. */
-export const OLDEST_OFFSET = -240;
-export const FARTHEST_OFFSET = 330;
+const OLDEST_OFFSET = -240;
+const FARTHEST_OFFSET = 330;
 
 /** Share of borrowers per tier (by credit score), from the top. */
 const TIER_SHARES: Record<string, number> = { S: 0.3, A: 0.3, B: 0.25, C: 0.15 };
@@ -143,17 +142,31 @@ interface DebitEvent {
   reason?: DeclineReason;
 }
 
-/** Local hours of each day, in order: the jobs at their schedule, debit results in between. */
-const SLOTS: ({ job: Job; time: string } | { time: string })[] = [
-  { job: 'aging', time: '00:30' },
-  { time: '06:00' },
-  { job: 'reminders', time: '09:00' },
-  { job: 'failedDebits', time: '10:00' },
-  { time: '11:00' },
-  { job: 'failedDebits', time: '16:00' },
-  { time: '17:00' },
-  { time: '20:00' },
-];
+type Slot = { job: Job; time: string } | { time: string };
+
+const hhmm = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * The local times of each day, in order: each job at its schedules' times of day (from the
+ * configuration), the debit results (06:00 on the due date, 20:00 for a late report) and the payment
+ * side's retry answers an hour after each failed-debits run.
+ */
+function slotsOf(config: Config): Slot[] {
+  const runs = JOBS.flatMap((job) =>
+    config.schedules[job].flatMap((expr) => {
+      const parsed = parseCron(expr);
+      if (!parsed.ok) throw new Error(`schedules.${job}: ${parsed.message}`);
+      return minutesOfDay(parsed.cron).map((minute) => ({ job, minute }));
+    }),
+  );
+  const answers = runs.filter((r) => r.job === 'failedDebits').map((r) => ({ minute: r.minute + 60 }));
+  return [...runs, { minute: 6 * 60 }, { minute: 20 * 60 }, ...answers]
+    .sort((a, b) => a.minute - b.minute)
+    .map((slot) =>
+      'job' in slot ? { job: slot.job, time: hhmm(slot.minute) } : { time: hhmm(slot.minute) },
+    );
+}
 
 const PLANNERS: Record<Job, GroupPlanner> = {
   aging: planAging,
@@ -188,7 +201,7 @@ const dayNumber = (d: LocalDate) =>
 const fromDayNumber = (n: number): LocalDate => new Date(n * 86_400_000).toISOString().slice(0, 10);
 
 /** `value` with every local date in it (any string `YYYY-MM-DD`) moved by `days`. */
-export function shiftDates<T>(value: T, days: number): T {
+function shiftDates<T>(value: T, days: number): T {
   if (typeof value === 'string') {
     return (LOCAL_DATE.test(value) ? fromDayNumber(dayNumber(value) + days) : value) as T;
   }
@@ -209,117 +222,141 @@ export function shiftDates<T>(value: T, days: number): T {
  * from action day to action day (a job reads an installment only then), and returns the state after
  * each day it changed, until `until` (exclusive).
  */
-export async function liveLifetime(
+async function liveLifetime(
   history: History,
   tier: string,
   dueDate: LocalDate,
   until: LocalDate,
   config: Config,
 ): Promise<Snapshot[]> {
-  const h = hash(`${history}|${tier}`);
-  const principal = (3 + (h % 28)) * 10_000; // ¥300..¥3,000
-  let inst = newInstallment(
-    {
-      loanId: 'TEMPLATE',
-      seq: 1,
-      borrowerId: 'TEMPLATE',
-      dueDate,
-      principal,
-      interest: Math.floor((principal * (100 + (h % 100))) / 10_000),
-    },
-    config,
-  );
-  const borrower = templateBorrower(tier, config);
-  const soft = SOFT[h % SOFT.length] as DeclineReason;
-  const pending: DebitEvent[] = [];
-  switch (history) {
-    case 'PAID_ON_TIME':
-      pending.push({ day: dueDate, time: '06:00', outcome: 'SUCCEEDED' });
-      break;
-    case 'CURED_BY_RETRY':
-    case 'SOFT_DECLINE_UNPAID':
-      pending.push({ day: dueDate, time: '06:00', outcome: 'FAILED', reason: soft });
-      break;
-    case 'HARD_DECLINE_UNPAID':
-      pending.push({ day: dueDate, time: '06:00', outcome: 'FAILED', reason: HARD[h % HARD.length] });
-      break;
-    case 'LATE_REPORT_UNPAID':
-      pending.push({ day: dueDate, time: '20:00', outcome: 'FAILED', reason: soft });
-      break;
-    default:
-      break;
-  }
-  const deps = {
-    config,
-    caps: { reserve: async () => true, sentOn: async () => 0 },
-  } as unknown as Deps;
-  let retries = 0;
-  let writes = 0;
-  let attempt = 0;
-  // Next action dates of the current state as of a day, computed once per (state, day).
-  let next: { inst: Installment; on: LocalDate; dates: NextActionDates } | null = null;
-  const nextOn = (on: LocalDate) => {
-    if (next?.inst !== inst || next.on !== on) next = { inst, on, dates: nextActionDates(inst, on, config) };
-    return next.dates;
-  };
-
-  const runJob = async (job: Job, on: LocalDate, time: string) => {
-    if (nextOn(on)[job] !== on) return;
-    const now = toInstant(`${on}T${time}`, config.timeZone);
-    const ctx: JobContext = { now, today: on, at: now, owner: 'template' };
-    const [change] = await PLANNERS[job](deps, borrower, [inst], ctx);
-    if (!change) return;
-    inst = change.installment;
-    writes++;
-    for (const event of change.events ?? []) {
-      if (event.detailType !== 'DebitRetryRequested') continue;
-      retries++;
-      // The payment side answers every retry an hour later: the cured one pays on its second retry.
-      const cured = history === 'CURED_BY_RETRY' && retries >= 2;
-      pending.push({
-        day: on,
-        time: time === '10:00' ? '11:00' : '17:00',
-        outcome: cured ? 'SUCCEEDED' : 'FAILED',
-        ...(cured ? {} : { reason: soft }),
-      });
-    }
-  };
-  const takeDebits = (on: LocalDate, time: string) => {
-    for (const event of pending.filter((e) => e.day === on && e.time === time)) {
-      pending.splice(pending.indexOf(event), 1);
-      const outcome = recordDebitResult(
-        inst,
-        {
-          attemptId: `attempt-${++attempt}`,
-          outcome: event.outcome,
-          ...(event.reason ? { reason: event.reason } : {}),
-          attemptedOn: on,
-        },
-        { config, borrower },
-      );
-      inst = outcome.installment;
-      writes++;
-    }
-  };
-
-  const snapshots: Snapshot[] = [{ from: '0000-01-01', inst, writes }];
+  const life = new Lifetime(history, tier, dueDate, config);
+  const slots = slotsOf(config);
+  const snapshots: Snapshot[] = [life.snapshot('0000-01-01')];
   let cursor = addDays(dueDate, -10);
   for (let guard = 0; guard < 2_000; guard++) {
-    const dates = nextOn(cursor);
-    const candidates = [...JOBS.map((job) => dates[job]), ...pending.map((e) => e.day)].filter(
-      (d): d is string => d !== null && d !== undefined,
-    );
-    if (candidates.length === 0) break;
-    const on = candidates.reduce(minDate);
-    if (on >= until) break;
-    for (const slot of SLOTS) {
-      if ('job' in slot) await runJob(slot.job, on, slot.time);
-      else takeDebits(on, slot.time);
+    const on = life.nextDay(cursor);
+    if (on === null || on >= until) break;
+    for (const slot of slots) {
+      if ('job' in slot) await life.runJob(slot.job, on, slot.time);
+      else life.takeDebits(on, slot.time);
     }
     cursor = addDays(on, 1);
-    snapshots.push({ from: cursor, inst, writes });
+    snapshots.push(life.snapshot(cursor));
   }
   return snapshots;
+}
+
+/** One template installment's life: its state, the debit results to come, its writes. */
+class Lifetime {
+  private inst: Installment;
+  private readonly borrower: Borrower;
+  private readonly soft: DeclineReason;
+  private readonly pending: DebitEvent[] = [];
+  private readonly deps: Deps;
+  private retries = 0;
+  private writes = 0;
+  private attempt = 0;
+  // Next action dates of the current state as of a day, computed once per (state, day).
+  private next: { inst: Installment; on: LocalDate; dates: NextActionDates } | null = null;
+
+  constructor(
+    private readonly history: History,
+    tier: string,
+    dueDate: LocalDate,
+    private readonly config: Config,
+  ) {
+    const h = hash(`${history}|${tier}`);
+    const principal = (3 + (h % 28)) * 10_000; // ¥300..¥3,000
+    const interest = Math.floor((principal * (100 + (h % 100))) / 10_000);
+    const base = { loanId: 'TEMPLATE', seq: 1, borrowerId: 'TEMPLATE', dueDate, principal, interest };
+    this.inst = newInstallment(base, config);
+    this.borrower = templateBorrower(tier, config);
+    this.soft = SOFT[h % SOFT.length] as DeclineReason;
+    this.deps = { config, caps: { reserve: async () => true, sentOn: async () => 0 } } as unknown as Deps;
+    const first = firstDebit(history, this.soft, HARD[h % HARD.length] as DeclineReason);
+    if (first) this.pending.push({ day: dueDate, ...first });
+  }
+
+  snapshot(from: LocalDate): Snapshot {
+    return { from, inst: this.inst, writes: this.writes };
+  }
+
+  /** The first day on or after `cursor` with a job's action date or a debit result; null when none. */
+  nextDay(cursor: LocalDate): LocalDate | null {
+    const dates = this.nextOn(cursor);
+    const candidates = [...JOBS.map((job) => dates[job]), ...this.pending.map((e) => e.day)].filter(
+      (d): d is string => d !== null && d !== undefined,
+    );
+    return candidates.length === 0 ? null : candidates.reduce(minDate);
+  }
+
+  /** `job` at `time` of `on`, if its action date is `on`; a retry it requests is answered an hour later. */
+  async runJob(job: Job, on: LocalDate, time: string): Promise<void> {
+    if (this.nextOn(on)[job] !== on) return;
+    const now = toInstant(`${on}T${time}`, this.config.timeZone);
+    const ctx: JobContext = { now, today: on, at: now, owner: 'template' };
+    const [change] = await PLANNERS[job](this.deps, this.borrower, [this.inst], ctx);
+    if (!change) return;
+    this.inst = change.installment;
+    this.writes++;
+    for (const event of change.events ?? []) {
+      if (event.detailType !== 'DebitRetryRequested') continue;
+      this.retries++;
+      // The payment side answers every retry an hour later: the cured one pays on its second retry.
+      const cured = this.history === 'CURED_BY_RETRY' && this.retries >= 2;
+      this.pending.push({
+        day: on,
+        time: hhmm(Number(time.slice(0, 2)) * 60 + Number(time.slice(3)) + 60),
+        outcome: cured ? 'SUCCEEDED' : 'FAILED',
+        ...(cured ? {} : { reason: this.soft }),
+      });
+    }
+  }
+
+  /** The debit results due at `time` of `on`, recorded. */
+  takeDebits(on: LocalDate, time: string): void {
+    for (const event of this.pending.filter((e) => e.day === on && e.time === time)) {
+      this.pending.splice(this.pending.indexOf(event), 1);
+      const result = {
+        attemptId: `attempt-${++this.attempt}`,
+        outcome: event.outcome,
+        ...(event.reason ? { reason: event.reason } : {}),
+        attemptedOn: on,
+      };
+      this.inst = recordDebitResult(this.inst, result, {
+        config: this.config,
+        borrower: this.borrower,
+      }).installment;
+      this.writes++;
+    }
+  }
+
+  private nextOn(on: LocalDate): NextActionDates {
+    if (this.next?.inst !== this.inst || this.next.on !== on)
+      this.next = { inst: this.inst, on, dates: nextActionDates(this.inst, on, this.config) };
+    return this.next.dates;
+  }
+}
+
+/** The due date's debit result of a history: none for one not due yet or whose result never came. */
+function firstDebit(
+  history: History,
+  soft: DeclineReason,
+  hard: DeclineReason,
+): Omit<DebitEvent, 'day'> | null {
+  switch (history) {
+    case 'PAID_ON_TIME':
+      return { time: '06:00', outcome: 'SUCCEEDED' };
+    case 'CURED_BY_RETRY':
+    case 'SOFT_DECLINE_UNPAID':
+      return { time: '06:00', outcome: 'FAILED', reason: soft };
+    case 'HARD_DECLINE_UNPAID':
+      return { time: '06:00', outcome: 'FAILED', reason: hard };
+    case 'LATE_REPORT_UNPAID':
+      return { time: '20:00', outcome: 'FAILED', reason: soft };
+    default:
+      return null;
+  }
 }
 
 /**
@@ -375,15 +412,16 @@ export interface Bundle {
 }
 
 /** Borrower and loan ids carry the borrower index, so a written key leads back to its bundle. */
-export const borrowerIdOf = (b: number) => `B${String(b).padStart(8, '0')}`;
-export const loanIdOf = (b: number) => `L${String(b).padStart(8, '0')}`;
+const borrowerIdOf = (b: number) => `B${String(b).padStart(8, '0')}`;
+const loanIdOf = (b: number) => `L${String(b).padStart(8, '0')}`;
 export const borrowerIndexOfLoan = (loanId: string): number | null =>
   /^L\d{8}$/.test(loanId) ? Number(loanId.slice(1)) : null;
 export const borrowerIndexOfBorrower = (borrowerId: string): number | null =>
   /^B\d{8}$/.test(borrowerId) ? Number(borrowerId.slice(1)) : null;
 
 export class BenchPortfolio {
-  readonly perBorrower: number;
+  /** Installments per borrower (one loan each). */
+  readonly perBorrower = 3;
   private readonly seed: number;
   private work: Record<string, Pool> = {};
   private quiet: Record<string, Pool> = {};
@@ -395,7 +433,6 @@ export class BenchPortfolio {
     private readonly config: Config,
     private readonly options: PortfolioOptions,
   ) {
-    this.perBorrower = options.perBorrower ?? 3;
     this.seed = options.seed ?? 42;
   }
 

@@ -1,6 +1,6 @@
 /**
- * The benchmark's figures: totals per side (the `T` of issue 6), per-job detail, the ratios against
- * the floor and the baseline, the targets, and the human table.
+ * The benchmark's figures: totals per side, per-job detail, the ratios against the floor and the
+ * baseline, the targets, and the human table.
  *
  * The floor of publish calls is per job run: `ceil(messages / 10)` and `ceil(events / 10)` of that
  * run. Job runs happen hours apart and cannot share a batch, so the floor of the day's total is the
@@ -12,7 +12,7 @@ import type { SideResult } from './measure';
 import type { SeedReport } from './store';
 
 /** The figures of one job (or of the whole day) for one side. */
-export interface Figures {
+interface Figures {
   /** The floor: installments the day's work needs touched (from our run, per job, de-duplicated). */
   itemsNeeded: number;
   /** Sum of ScannedCount (Query, Scan): installments (and, for a scan, every item) read. */
@@ -151,7 +151,7 @@ export function floorOf(ours: SideResult): Record<Job, number> {
 const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : Number.POSITIVE_INFINITY) : a / b);
 const round = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
 
-export interface Ratios {
+interface Ratios {
   readsOverFloor: number;
   snsCallsOverFloor: number;
   putEventsCallsOverFloor: number;
@@ -327,7 +327,7 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): Target[] {
   return targets;
 }
 
-/** The JSON of `--json`: the issue's shape, plus everything else as extra fields. */
+/** The JSON of `--json`: the totals and ratios, plus everything else as extra fields. */
 export function toJson(report: BenchReport): unknown {
   const { installments, ours, baseline, ratios, ...rest } = report;
   return { installments, ours, baseline, ratios, ...rest };
@@ -468,7 +468,7 @@ export function formatReport(report: BenchReport): string {
   }
   lines.push(
     '',
-    'targets (issue 6):',
+    'targets:',
     ...report.targets.map(
       (t) => `  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${dec(t.value)} (target ${t.target})`,
     ),

@@ -25,13 +25,14 @@ import {
   type RssProbe,
   type RssReport,
   ratiosOf,
+  type Totals,
   targetsOf,
   totalsOf,
 } from './report';
 import { runSide } from './run-side';
 import { type BenchStore, BookLayout, forkTs, restore, seedRange, startStore } from './store';
 
-export interface BenchOptions {
+interface BenchOptions {
   installments: number;
   /** Share of installments on the day's job indexes; absent: the book's own mixture. */
   dueFraction?: number;
@@ -63,7 +64,7 @@ export const DEFAULTS = {
 };
 
 /** The operator configuration: config/default.json, `file` over it, then `overrides` (deep merges). */
-export function benchConfig(overrides: Record<string, unknown> = {}, file?: string): Config {
+function benchConfig(overrides: Record<string, unknown> = {}, file?: string): Config {
   const loaded = loadConfig({ ...(file ? { file } : {}), overrides });
   if (!loaded.ok) throw new ConfigInvalidError(file ?? 'config/default.json', loaded.problems);
   return loaded.config;
@@ -92,7 +93,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
   const config = benchConfig(options.config, options.configFile);
-  const inProcess = options.inProcess ?? false;
   const { day } = options;
 
   log(`living the book's templates through the rules (benchmark day ${day})…`);
@@ -106,102 +106,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     `  ${portfolio.templates.length} templates in ${((performance.now() - living) / 1000).toFixed(1)} s; natural due fraction of the book ${portfolio.naturalDueFraction().toFixed(4)}`,
   );
 
-  const store = await startStore({ inProcess });
+  const store = await startStore({ inProcess: options.inProcess ?? false });
   let report: BenchReport;
   try {
-    const layout = new BookLayout(portfolio, options.installments);
+    const bench = new BenchRuns(store, new BookLayout(portfolio, options.installments), config, options);
     log(`seeding ${options.installments.toLocaleString('en-US')} installments…`);
-    const seeding = await seedRange(store, layout, config, 0, layout.baseBorrowers, day);
+    const seeding = await seedRange(store, bench.layout, config, 0, bench.layout.baseBorrowers, day);
     log(
       `  done in ${(seeding.ms / 1000).toFixed(1)} s; ${seeding.dueItems.toLocaleString('en-US')} due items`,
     );
-
-    const spec = (side: RunSpec['side'], extra: Partial<RunSpec> = {}): RunSpec => ({
-      side,
-      endpoint: store.endpoint,
-      tableName: store.tableName,
-      day,
-      config,
-      latencyMs: options.latencyMs,
-      trackFloor: true,
-      recordWrites: true,
-      ...extra,
-    });
-    const run = async (label: string, s: RunSpec) => {
-      log(`running ${label}…`);
-      const storeCpu = store.cpuMs();
-      const result = await measure(s, inProcess);
-      const storeCpuAfter = store.cpuMs();
-      result.storeCpuMs = storeCpu === null || storeCpuAfter === null ? null : storeCpuAfter - storeCpu;
-      const wall = result.jobs.reduce((sum, j) => sum + j.wallMs, 0);
-      const back = await restore(store, layout, config, result.written ?? []);
-      log(
-        `  ${(wall / 1000).toFixed(1)} s; store restored (${back.restored} items put back, ${back.deleted} deleted)`,
-      );
-      result.written = undefined;
-      return result;
-    };
-
-    const ours = await run('ours (work items concurrent)', spec('ours'));
+    const ours = await bench.run('ours (work items concurrent)', 'ours');
     const floor = floorOf(ours);
-    const baseline = await run('the naive baseline', spec('baseline'));
     const oursTotals = totalsOf(ours, floor);
-    const baselineTotals = totalsOf(baseline, floor);
-
-    let latency: LatencyReport | undefined;
-    if (options.latencyMs > 0) {
-      const sequential = totalsOf(
-        await run('ours, one work item at a time, jobs.concurrency 1', spec('ours', { mode: 'sequential' })),
-        floor,
-      );
-      const oneWorkItemAtATime = totalsOf(
-        await run(
-          'ours, one work item at a time (each timed as an invocation)',
-          spec('ours', { mode: 'oneWorkItemAtATime' }),
-        ),
-        floor,
-      );
-      latency = {
-        latencyMs: options.latencyMs,
-        sequential,
-        oneWorkItemAtATime,
-        speedup: Number((sequential.wallMs / oursTotals.wallMs).toFixed(2)),
-        perJobSpeedup: Object.fromEntries(
-          JOBS.map((job) => [
-            job,
-            Number((sequential.jobs[job].wallMs / Math.max(1, oursTotals.jobs[job].wallMs)).toFixed(2)),
-          ]),
-        ) as Record<Job, number>,
-      };
-    }
-
-    let growth: GrowthReport | undefined;
-    if (options.growth) {
-      layout.extraInstallments = options.installments * 9;
-      log(
-        `growth: adding ${layout.extraInstallments.toLocaleString('en-US')} installments that need nothing that day…`,
-      );
-      const extra = await seedRange(
-        store,
-        layout,
-        config,
-        layout.baseBorrowers,
-        layout.baseBorrowers + layout.extraBorrowers,
-        day,
-      );
-      log(`  done in ${(extra.ms / 1000).toFixed(1)} s`);
-      const bigOurs = totalsOf(await run('ours on the 10× table', spec('ours')), floor);
-      const bigBaseline = totalsOf(await run('the baseline on the 10× table', spec('baseline')), floor);
-      growth = {
-        installments: layout.installments,
-        ours: bigOurs,
-        baseline: bigBaseline,
-        oursReadUnitsGrowth: Number((bigOurs.readUnits / oursTotals.readUnits).toFixed(3)),
-        baselineReadUnitsGrowth: Number((bigBaseline.readUnits / baselineTotals.readUnits).toFixed(3)),
-        seeding: extra,
-      };
-    }
-
+    const baselineTotals = totalsOf(await bench.run('the naive baseline', 'baseline'), floor);
+    const latency = options.latencyMs > 0 ? await bench.latency(floor, oursTotals) : undefined;
+    const growth = options.growth ? await bench.growth(floor, oursTotals, baselineTotals) : undefined;
     report = {
       installments: options.installments,
       day,
@@ -228,6 +147,100 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   report.targets = targetsOf(report);
   report.benchWallMs = Math.round(performance.now() - started);
   return report;
+}
+
+/** The measured runs on one seeded store: each side's day, then the store put back. */
+class BenchRuns {
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly store: BenchStore,
+    readonly layout: BookLayout,
+    private readonly config: Config,
+    private readonly options: BenchOptions,
+  ) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** One side's day (in its own process unless `inProcess`), then the store restored. */
+  async run(label: string, side: RunSpec['side'], extra: Partial<RunSpec> = {}): Promise<SideResult> {
+    this.log(`running ${label}…`);
+    const spec: RunSpec = {
+      side,
+      endpoint: this.store.endpoint,
+      tableName: this.store.tableName,
+      day: this.options.day,
+      config: this.config,
+      latencyMs: this.options.latencyMs,
+      trackFloor: true,
+      recordWrites: true,
+      ...extra,
+    };
+    const storeCpu = this.store.cpuMs();
+    const result = await measure(spec, this.options.inProcess ?? false);
+    const storeCpuAfter = this.store.cpuMs();
+    result.storeCpuMs = storeCpu === null || storeCpuAfter === null ? null : storeCpuAfter - storeCpu;
+    const wall = result.jobs.reduce((sum, j) => sum + j.wallMs, 0);
+    const back = await restore(this.store, this.layout, this.config, result.written ?? []);
+    this.log(
+      `  ${(wall / 1000).toFixed(1)} s; store restored (${back.restored} items put back, ${back.deleted} deleted)`,
+    );
+    result.written = undefined;
+    return result;
+  }
+
+  /** With a latency: our day again one work item at a time, with and without bounded concurrency. */
+  async latency(floor: Record<Job, number>, ours: Totals): Promise<LatencyReport> {
+    const sequential = totalsOf(
+      await this.run('ours, one work item at a time, jobs.concurrency 1', 'ours', { mode: 'sequential' }),
+      floor,
+    );
+    const oneWorkItemAtATime = totalsOf(
+      await this.run('ours, one work item at a time (each timed as an invocation)', 'ours', {
+        mode: 'oneWorkItemAtATime',
+      }),
+      floor,
+    );
+    const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+    return {
+      latencyMs: this.options.latencyMs,
+      sequential,
+      oneWorkItemAtATime,
+      speedup: ratio(sequential.wallMs, ours.wallMs),
+      perJobSpeedup: Object.fromEntries(
+        JOBS.map((job) => [job, ratio(sequential.jobs[job].wallMs, Math.max(1, ours.jobs[job].wallMs))]),
+      ) as Record<Job, number>,
+    };
+  }
+
+  /** Growth: 9N installments that need nothing that day added, and both sides run again. */
+  async growth(floor: Record<Job, number>, ours: Totals, baseline: Totals): Promise<GrowthReport> {
+    const { layout } = this;
+    layout.extraInstallments = this.options.installments * 9;
+    this.log(
+      `growth: adding ${layout.extraInstallments.toLocaleString('en-US')} installments that need nothing that day…`,
+    );
+    const to = layout.baseBorrowers + layout.extraBorrowers;
+    const extra = await seedRange(
+      this.store,
+      layout,
+      this.config,
+      layout.baseBorrowers,
+      to,
+      this.options.day,
+    );
+    this.log(`  done in ${(extra.ms / 1000).toFixed(1)} s`);
+    const bigOurs = totalsOf(await this.run('ours on the 10× table', 'ours'), floor);
+    const bigBaseline = totalsOf(await this.run('the baseline on the 10× table', 'baseline'), floor);
+    return {
+      installments: layout.installments,
+      ours: bigOurs,
+      baseline: bigBaseline,
+      oursReadUnitsGrowth: Number((bigOurs.readUnits / ours.readUnits).toFixed(3)),
+      baselineReadUnitsGrowth: Number((bigBaseline.readUnits / baseline.readUnits).toFixed(3)),
+      seeding: extra,
+    };
+  }
 }
 
 /**

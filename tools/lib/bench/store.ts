@@ -4,7 +4,6 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,9 +14,8 @@ import type { Config } from '../../../shared/config/schema';
 import type { NextActionDates } from '../../../shared/rules/next-actions';
 import type { Borrower, Installment } from '../../../shared/rules/types';
 import type { Job } from '../../../shared/table-layout';
-import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION, startEmbeddedDynamo } from '../../local-aws/embedded-dynamo';
+import { LOCAL_CLIENT, quietPowertools, startEmbeddedDynamo } from '../../local-aws';
 import type { WrittenKey } from './aws-counting';
-import { BENCH_ENV } from './env';
 import { type BenchPortfolio, type Bundle, borrowerIndexOfBorrower, borrowerIndexOfLoan } from './portfolio';
 
 export interface BenchStore {
@@ -29,29 +27,21 @@ export interface BenchStore {
   stop(): Promise<void>;
 }
 
-/** Powertools warns on stdout when an invocation emitted no metric (the dispatcher's): noise here. */
-const NOISE = /No application metrics to publish/;
-
-/** Forks a TypeScript module of this folder under tsx, with IPC; its output goes to our stderr. */
+/**
+ * Forks a TypeScript module of this folder under tsx, with IPC and quiet Powertools (the handlers'
+ * modules read the environment at load).
+ */
 export function forkTs(module: string): ChildProcess {
-  const path = fileURLToPath(new URL(module, import.meta.url));
-  const child = fork(path, [], {
+  return fork(fileURLToPath(new URL(module, import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...BENCH_ENV },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: quietPowertools({ ...process.env }),
+    // The child's stdout goes to our stderr: our stdout holds the report only.
+    stdio: ['ignore', 2, 2, 'ipc'],
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => {
-      if (!NOISE.test(line)) process.stderr.write(`${line}\n`);
-    });
-  }
-  return child;
 }
 
 function clientFor(endpoint: string): DynamoDBDocumentClient {
-  return createDocumentClient(
-    new DynamoDBClient({ endpoint, region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS }),
-  );
+  return createDocumentClient(new DynamoDBClient({ ...LOCAL_CLIENT, endpoint }));
 }
 
 /**

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export interface AtomicFile {
+interface AtomicFile {
   write(text: string): Promise<void>;
   /** Renames the temporary file over the target. */
   commit(): Promise<void>;

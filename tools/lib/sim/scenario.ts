@@ -146,7 +146,7 @@ const retrySchema = z.strictObject({
   reason: declineReasonSchema.optional(),
 });
 
-export const scenarioSchema = z.strictObject({
+const scenarioSchema = z.strictObject({
   config: z.record(z.string(), z.unknown(), expected('expected an object')).optional(),
   start: localDate,
   end: localDate,
@@ -156,11 +156,11 @@ export const scenarioSchema = z.strictObject({
   retries: z.array(retrySchema, expected('expected an array')).default([]),
 });
 
-export type Scenario = z.infer<typeof scenarioSchema>;
-export type ScenarioBorrower = Scenario['borrowers'][number];
-export type ScenarioInstallment = Scenario['installments'][number];
+type Scenario = z.infer<typeof scenarioSchema>;
+type ScenarioBorrower = Scenario['borrowers'][number];
+type ScenarioInstallment = Scenario['installments'][number];
 export type ScenarioEvent = Scenario['events'][number];
-export type ScenarioRetry = Scenario['retries'][number];
+type ScenarioRetry = Scenario['retries'][number];
 
 /** A scenario ready to run: validated, with its merged configuration and each event's instant. */
 export interface PreparedScenario {
@@ -172,7 +172,7 @@ export interface PreparedScenario {
   span: { from: string; to: string };
 }
 
-export type PrepareResult = { ok: true; prepared: PreparedScenario } | { ok: false; problems: Problem[] };
+type PrepareResult = { ok: true; prepared: PreparedScenario } | { ok: false; problems: Problem[] };
 
 export const installmentKey = (loanId: string, seq: number | string) => `${loanId}/${seq}`;
 

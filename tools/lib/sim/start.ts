@@ -7,7 +7,12 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { type Config, configSchema } from '../../../shared/config/schema';
-import { generatePortfolio } from '../portfolio';
+import {
+  generatePortfolio,
+  PORTFOLIO_ARG_OPTIONS,
+  type PortfolioArgs,
+  readPortfolioArgs,
+} from '../portfolio';
 import { formatProblems, readOperatorConfig, validateConfig } from './config';
 import { openAtomic } from './output';
 import { progressBar } from './progress';
@@ -18,11 +23,7 @@ import { type SimulationSummary, toJsonLine } from './timeline';
 export const START_USAGE =
   'usage: npm start -- [--borrowers N] [--days N] [--seed N] [--start YYYY-MM-DD] [--failure-rate F] [--config FILE] [--out FILE]';
 
-export interface StartOptions {
-  borrowers: number;
-  days: number;
-  seed: number;
-  start: string;
+interface StartOptions extends PortfolioArgs {
   failureRate: number;
   config?: string;
   out: string;
@@ -33,31 +34,17 @@ export function parseStartArgs(argv: string[]): StartOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      borrowers: { type: 'string' },
-      days: { type: 'string' },
-      seed: { type: 'string' },
-      start: { type: 'string' },
+      ...PORTFOLIO_ARG_OPTIONS,
       'failure-rate': { type: 'string' },
       config: { type: 'string' },
       out: { type: 'string' },
     },
     strict: true,
   });
-  const int = (name: string, text: string | undefined, fallback: number, min: number) => {
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer >= ${min}`);
-    return n;
-  };
   const failureRate = values['failure-rate'] === undefined ? 0.15 : Number(values['failure-rate']);
   if (!(failureRate >= 0 && failureRate <= 1)) throw new Error('--failure-rate: expected a number 0..1');
-  const start = values.start ?? '2026-12-01';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new Error('--start: expected YYYY-MM-DD');
   return {
-    borrowers: int('borrowers', values.borrowers, 2000, 1),
-    days: int('days', values.days, 120, 1),
-    seed: int('seed', values.seed, 42, 0),
-    start,
+    ...readPortfolioArgs(values, { borrowers: 2000, days: 120, seed: 42, start: '2026-12-01' }),
     failureRate,
     ...(values.config ? { config: values.config } : {}),
     out: values.out ?? '.tmp/start-timeline.jsonl',

@@ -10,28 +10,25 @@ import { outstandingOn } from '../../../shared/rules/outstanding';
 import { penaltyToDate } from '../../../shared/rules/penalty';
 import type { Installment, LocalDate } from '../../../shared/rules/types';
 
-export interface NotificationRecord {
-  type: 'notification';
+/** A notification occurrence, sent or skipped. */
+interface OccurrenceRecord {
   at: string;
   borrowerId: string;
   loanId: string;
   seq: string;
   kind: string;
   occurrence: string;
+}
+export interface NotificationRecord extends OccurrenceRecord {
+  type: 'notification';
   channels: string[];
   messages: Record<string, string>;
 }
-export interface NotificationSkippedRecord {
+interface NotificationSkippedRecord extends OccurrenceRecord {
   type: 'notification_skipped';
-  at: string;
-  borrowerId: string;
-  loanId: string;
-  seq: string;
-  kind: string;
-  occurrence: string;
   reason: 'CAP' | 'UNREACHABLE';
 }
-export interface TransitionRecord {
+interface TransitionRecord {
   type: 'transition';
   at: string;
   loanId: string;
@@ -64,8 +61,6 @@ export interface FinalRecord {
 }
 export type TimedRecord = NotificationRecord | NotificationSkippedRecord | TransitionRecord | EventRecord;
 export type TimelineRecord = TimedRecord | FinalRecord;
-
-export { compareSeq };
 
 /** Orders installments (or `final` records) by `loanId`, then `seq` numerically. */
 export const compareInstallments = (

@@ -1,32 +1,28 @@
 /**
- * SNS, EventBridge and SQS clients that answer locally: a middleware at the front of each client's
- * stack takes the command, hands its entries to the simulator and returns a successful response,
- * so the real adapters (`SnsNotifier`, `EventBridgePublisher`, `SqsWorkQueue`) run unchanged and
- * nothing reaches the network.
+ * SNS, EventBridge and SQS clients that answer locally: a middleware on each client's stack takes
+ * the command, hands its entries to the caller's sinks and returns a successful response, so the
+ * real adapters (`SnsNotifier`, `EventBridgePublisher`, `SqsWorkQueue`) run unchanged and nothing
+ * reaches the network.
  */
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type PublishBatchRequestEntry, SNSClient } from '@aws-sdk/client-sns';
 import { type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import type { RetryStrategyV2 } from '@smithy/types';
+import { LOCAL_CLIENT } from './names';
 
 export interface CaptureSinks {
-  /** SNS PublishBatch (or Publish) entries, in the order they were published. */
+  /** SNS PublishBatch (or Publish) entries of one call, in the order they were published. */
   published(topicArn: string, entries: PublishBatchRequestEntry[]): void;
-  /** EventBridge PutEvents entries, in order. */
+  /** EventBridge PutEvents entries of one call, in order. */
   putEvents(entries: PutEventsRequestEntry[]): void;
-  /** SQS SendMessageBatch (or SendMessage) entries; the queue URL is the routing key. */
+  /** SQS SendMessageBatch (or SendMessage) entries of one call; the queue URL is the routing key. */
   sentMessages(queueUrl: string, entries: SendMessageBatchRequestEntry[]): void;
 }
 
-/** A command the simulator does not answer: better to fail loudly than to call AWS. */
+/** A command the kit does not answer: better to fail loudly than to call AWS. */
 export class UnsupportedCommandError extends Error {
   override name = 'UnsupportedCommandError';
 }
-
-type Input = Record<string, unknown>;
-type Answer = (commandName: string, input: Input) => Record<string, unknown>;
-
-const LOCAL = { region: 'ap-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 export interface CaptureOptions {
   /**
@@ -35,7 +31,12 @@ export interface CaptureOptions {
    * dropped: nothing goes on the wire.
    */
   retryStrategy?: RetryStrategyV2;
+  /** Added before every answer (the benchmark's simulated network latency). */
+  latencyMs?: number;
 }
+
+type Input = Record<string, unknown>;
+type Answer = (commandName: string, input: Input) => Record<string, unknown>;
 
 /** Middlewares that only prepare a request for the wire. */
 const WIRE_MIDDLEWARES = [
@@ -47,7 +48,9 @@ const WIRE_MIDDLEWARES = [
 ];
 
 const clientConfig = (options: CaptureOptions) =>
-  options.retryStrategy ? { ...LOCAL, retryStrategy: options.retryStrategy } : LOCAL;
+  options.retryStrategy ? { ...LOCAL_CLIENT, retryStrategy: options.retryStrategy } : LOCAL_CLIENT;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function answerLocally(
   client: { middlewareStack: SNSClient['middlewareStack'] },
@@ -65,8 +68,10 @@ function answerLocally(
       override: true,
     });
   }
+  const latencyMs = options.latencyMs ?? 0;
   client.middlewareStack.add(
     (_next, context) => async (args) => {
+      if (latencyMs > 0) await sleep(latencyMs);
       const commandName = (context as { commandName?: string }).commandName ?? '';
       const output = answer(commandName, args.input as Input);
       return { output: { ...output, $metadata: { httpStatusCode: 200 } }, response: {} } as never;
@@ -75,7 +80,7 @@ function answerLocally(
     {
       step: behindRetry ? 'deserialize' : 'initialize',
       priority: 'high',
-      name: `simulatorAnswers${service}`,
+      name: `localAnswers${service}`,
     } as never,
   );
 }
@@ -84,7 +89,10 @@ let counter = 0;
 const nextId = (prefix: string) => `${prefix}-${++counter}`;
 
 /** An SNS client whose PublishBatch and Publish succeed locally. */
-export function capturingSns(sinks: CaptureSinks, options: CaptureOptions = {}): SNSClient {
+export function capturingSns(
+  sinks: Pick<CaptureSinks, 'published'>,
+  options: CaptureOptions = {},
+): SNSClient {
   const client = new SNSClient(clientConfig(options));
   answerLocally(
     client,
@@ -101,7 +109,7 @@ export function capturingSns(sinks: CaptureSinks, options: CaptureOptions = {}):
         ]);
         return { MessageId: nextId('sns') };
       }
-      throw new UnsupportedCommandError(`SNS ${name} is not simulated`);
+      throw new UnsupportedCommandError(`SNS ${name} is not answered locally`);
     },
     options,
   );
@@ -109,14 +117,17 @@ export function capturingSns(sinks: CaptureSinks, options: CaptureOptions = {}):
 }
 
 /** An EventBridge client whose PutEvents succeeds locally. */
-export function capturingEventBridge(sinks: CaptureSinks, options: CaptureOptions = {}): EventBridgeClient {
+export function capturingEventBridge(
+  sinks: Pick<CaptureSinks, 'putEvents'>,
+  options: CaptureOptions = {},
+): EventBridgeClient {
   const client = new EventBridgeClient(clientConfig(options));
   answerLocally(
     client as never,
     'EventBridge',
     (name, input) => {
       if (name !== 'PutEventsCommand')
-        throw new UnsupportedCommandError(`EventBridge ${name} is not simulated`);
+        throw new UnsupportedCommandError(`EventBridge ${name} is not answered locally`);
       const entries = (input.Entries ?? []) as PutEventsRequestEntry[];
       sinks.putEvents(entries);
       return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: nextId('event') })) };
@@ -126,8 +137,11 @@ export function capturingEventBridge(sinks: CaptureSinks, options: CaptureOption
   return client;
 }
 
-/** An SQS client whose SendMessageBatch and SendMessage queue the messages in memory. */
-export function capturingSqs(sinks: CaptureSinks, options: CaptureOptions = {}): SQSClient {
+/** An SQS client whose SendMessageBatch and SendMessage hand the messages to `sinks`. */
+export function capturingSqs(
+  sinks: Pick<CaptureSinks, 'sentMessages'>,
+  options: CaptureOptions = {},
+): SQSClient {
   // No MD5 check of the local answer's bodies, no endpoint taken from the queue URL.
   const client = new SQSClient({ ...clientConfig(options), md5: false, useQueueUrlAsEndpoint: false });
   answerLocally(
@@ -147,7 +161,7 @@ export function capturingSqs(sinks: CaptureSinks, options: CaptureOptions = {}):
         sinks.sentMessages(queueUrl, [{ Id: '0', MessageBody: String(input.MessageBody ?? '') }]);
         return { MessageId: nextId('sqs'), MD5OfMessageBody: '' };
       }
-      throw new UnsupportedCommandError(`SQS ${name} is not simulated`);
+      throw new UnsupportedCommandError(`SQS ${name} is not answered locally`);
     },
     options,
   );

@@ -8,34 +8,22 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import * as lib from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/wiring/aws-clients';
 import { JOB_INDEXES } from '../../shared/table-layout';
-import { EMBEDDED_CREDENTIALS, EMBEDDED_REGION } from '../../tools/local-aws/embedded-dynamo';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../support/dynalite';
-import { uniqueId } from './fixtures';
+import { type EmbeddedDynamo, LOCAL_CLIENT, startEmbeddedDynamo } from '../../tools/local-aws';
+import { uniqueId } from '../adapters/fixtures';
 
 let dynamo: EmbeddedDynamo;
 let overHttp: DynamoDBClient;
-let docOverHttp: DynamoDBDocumentClient;
+let docOverHttp: lib.DynamoDBDocumentClient;
 
 beforeAll(async () => {
   dynamo = await startEmbeddedDynamo();
   overHttp = new DynamoDBClient({
+    ...LOCAL_CLIENT,
     endpoint: dynamo.endpoint,
-    region: EMBEDDED_REGION,
-    credentials: EMBEDDED_CREDENTIALS,
   });
   docOverHttp = createDocumentClient(overHttp);
 });
@@ -51,7 +39,7 @@ const comparable = (output: unknown) => {
 };
 
 /** The same command through both clients (the in-process one first): both outcomes. */
-async function both(send: (doc: DynamoDBDocumentClient) => Promise<unknown>) {
+async function both(send: (doc: lib.DynamoDBDocumentClient) => Promise<unknown>) {
   const settle = (p: Promise<unknown>) =>
     p.then(
       (value) => ({ ok: true as const, value: comparable(value) }),
@@ -85,22 +73,22 @@ describe('the embedded store in process', () => {
       [JOB_INDEXES.aging.partitionKey]: `${PK}#aging`,
       [JOB_INDEXES.aging.sortKey]: '0001',
     };
-    const steps: ((doc: DynamoDBDocumentClient) => Promise<unknown>)[] = [
-      (doc) => doc.send(new PutCommand({ TableName, Item: item, ReturnConsumedCapacity: 'TOTAL' })),
+    const steps: ((doc: lib.DynamoDBDocumentClient) => Promise<unknown>)[] = [
+      (doc) => doc.send(new lib.PutCommand({ TableName, Item: item, ReturnConsumedCapacity: 'TOTAL' })),
       (doc) =>
         doc.send(
-          new PutCommand({
+          new lib.PutCommand({
             TableName,
             Item: item,
             ConditionExpression: 'attribute_not_exists(PK)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
-      (doc) => doc.send(new GetCommand({ TableName, Key: { PK, SK: 'INST#1' }, ConsistentRead: true })),
-      (doc) => doc.send(new GetCommand({ TableName, Key: { PK, SK: 'INST#none' } })),
+      (doc) => doc.send(new lib.GetCommand({ TableName, Key: { PK, SK: 'INST#1' }, ConsistentRead: true })),
+      (doc) => doc.send(new lib.GetCommand({ TableName, Key: { PK, SK: 'INST#none' } })),
       (doc) =>
         doc.send(
-          new UpdateCommand({
+          new lib.UpdateCommand({
             TableName,
             Key: { PK, SK: 'INST#1' },
             UpdateExpression: 'SET amount = :n',
@@ -110,7 +98,7 @@ describe('the embedded store in process', () => {
         ),
       (doc) =>
         doc.send(
-          new BatchWriteCommand({
+          new lib.BatchWriteCommand({
             RequestItems: {
               [TableName]: [2, 3, 4].map((n) => ({ PutRequest: { Item: { ...item, SK: `INST#${n}` } } })),
             },
@@ -118,7 +106,7 @@ describe('the embedded store in process', () => {
         ),
       (doc) =>
         doc.send(
-          new QueryCommand({
+          new lib.QueryCommand({
             TableName,
             KeyConditionExpression: 'PK = :pk',
             ExpressionAttributeValues: { ':pk': PK },
@@ -128,7 +116,7 @@ describe('the embedded store in process', () => {
         ),
       (doc) =>
         doc.send(
-          new QueryCommand({
+          new lib.QueryCommand({
             TableName,
             IndexName: JOB_INDEXES.aging.indexName,
             KeyConditionExpression: '#pk = :pk',
@@ -138,7 +126,7 @@ describe('the embedded store in process', () => {
         ),
       (doc) =>
         doc.send(
-          new BatchGetCommand({
+          new lib.BatchGetCommand({
             RequestItems: {
               [TableName]: {
                 Keys: [
@@ -151,16 +139,16 @@ describe('the embedded store in process', () => {
         ),
       (doc) =>
         doc.send(
-          new ScanCommand({
+          new lib.ScanCommand({
             TableName,
             FilterExpression: 'PK = :pk',
             ExpressionAttributeValues: { ':pk': PK },
           }),
         ),
-      (doc) => doc.send(new QueryCommand({ TableName, KeyConditionExpression: 'PK = ' })),
+      (doc) => doc.send(new lib.QueryCommand({ TableName, KeyConditionExpression: 'PK = ' })),
       (doc) =>
         doc.send(
-          new DeleteCommand({
+          new lib.DeleteCommand({
             TableName,
             Key: { PK, SK: 'INST#4' },
             ConditionExpression: 'amount = :other',
@@ -168,7 +156,7 @@ describe('the embedded store in process', () => {
           }),
         ),
       (doc) =>
-        doc.send(new DeleteCommand({ TableName, Key: { PK, SK: 'INST#none' }, ReturnValues: 'ALL_OLD' })),
+        doc.send(new lib.DeleteCommand({ TableName, Key: { PK, SK: 'INST#none' }, ReturnValues: 'ALL_OLD' })),
     ];
 
     // Act
