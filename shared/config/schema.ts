@@ -112,6 +112,19 @@ const baseSchema = strict({
     alertEmails: z.array(z.email()),
     failedDebitRatioAlarmThreshold: z.number().gt(0, 'expected more than 0').lte(1, 'expected at most 1'),
   }),
+  // The portfolio report (tools/report, docs/report.md): not read by the functions.
+  report: strict({
+    smsPricePerPartFen: int(0, 10_000),
+    earlyWarning: strict({
+      baselineDays: int(1, 365),
+      minBaselineDays: int(1, 365),
+      sigmas: z
+        .number({ error: 'expected a number' })
+        .gt(0, 'expected more than 0')
+        .lte(10, 'expected at most 10'),
+      minFailedDebits: int(1, 1_000_000),
+    }),
+  }),
 });
 
 /** One cross-field problem: where, and what was expected. */
@@ -327,6 +340,16 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
     if (adjustUntil !== undefined && adjustUntil >= writeOff)
       add(['adjustments', 'untilDpd'], `expected less than writeOffAtDpd (${writeOff})`);
   }
+
+  // The report's early warning needs a baseline it can have.
+  const warning = recordOf(recordOf(c.report).earlyWarning);
+  const baselineDays = intOf(warning.baselineDays);
+  const minBaselineDays = intOf(warning.minBaselineDays);
+  if (baselineDays !== undefined && minBaselineDays !== undefined && minBaselineDays > baselineDays)
+    add(
+      ['report', 'earlyWarning', 'minBaselineDays'],
+      `expected at most report.earlyWarning.baselineDays (${baselineDays})`,
+    );
 
   // Send window, and every fire time of a notifying job inside it ([start, end)).
   const win = recordOf(c.sendWindow);
