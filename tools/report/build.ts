@@ -124,7 +124,15 @@ export class ReportBuilder {
   private penaltyCollected = 0;
   private penaltyFrozen = 0;
 
-  constructor(settings: Partial<ReportSettings> = {}) {
+  /**
+   * @param span the days the timeline covers, when known (a simulation's `start` and `end`): the
+   *   report's days and the maturity of bucket entries follow it; otherwise the first and last days
+   *   of the timed records.
+   */
+  constructor(
+    settings: Partial<ReportSettings> = {},
+    private readonly span?: { from: string; to: string },
+  ) {
     this.settings = {
       ...DEFAULT_SETTINGS,
       ...settings,
@@ -316,7 +324,9 @@ export class ReportBuilder {
   /** The report of everything added so far. */
   build(): ReportData {
     const settings = this.settings;
-    const days = this.firstDay && this.lastDay ? dayRange(this.firstDay, this.lastDay) : [];
+    const firstDay = this.span?.from ?? this.firstDay;
+    const lastDay = this.span?.to ?? this.lastDay;
+    const days = firstDay && lastDay ? dayRange(firstDay, lastDay) : [];
     const index = new Map(days.map((d, i) => [d, i]));
     const at = (day: string | undefined) => (day === undefined ? 0 : (index.get(day) ?? 0));
     const n = days.length;
@@ -371,7 +381,7 @@ export class ReportBuilder {
       }
       return { order, series };
     };
-    const rates = rollAndCureRates(histories, this.lastDay, settings.rateWindowDays);
+    const rates = rollAndCureRates(histories, lastDay, settings.rateWindowDays);
     const bucketOrder = rates.map((r) => r.bucket);
 
     const daily = (map: DayCounts, preferred: readonly string[]): DailySeries => {
@@ -493,8 +503,8 @@ export class ReportBuilder {
         byType: this.byType,
         ignored: this.ignored,
         malformed: this.malformed,
-        firstDay: this.firstDay,
-        lastDay: this.lastDay,
+        firstDay,
+        lastDay,
         installments: this.installments.size,
         loans: new Set([...this.installments.values()].map((i) => i.loanId)).size,
       },

@@ -108,32 +108,40 @@ export function differences(a: ReportData, b: ReportData): Difference[] {
 
 const signed = (n: number, format: (v: number) => string) => `${n < 0 ? '−' : '+'}${format(Math.abs(n))}`;
 const pct = (delta: number, base: number) =>
-  base === 0 ? '' : ` (${signed((delta / base) * 100, (v) => v.toFixed(1))} %)`;
+  base === 0 || delta === 0 ? '' : ` (${signed((delta / base) * 100, (v) => v.toFixed(1))} %)`;
+/** "2,345 fewer notifications", "1 more part", "the same number of notifications". */
+const moreOrFewer = (delta: number, noun: string, one = noun) =>
+  delta === 0
+    ? `the same number of ${noun}`
+    : `${formatCount(Math.abs(delta))} ${delta < 0 ? 'fewer' : 'more'} ${Math.abs(delta) === 1 ? one : noun}`;
 
 /** The sentences at the top of a comparison: messages and SMS cost, recoveries, rates, penalty. */
 export function headline(a: ReportData, b: ReportData, labels: { a: string; b: string }): string[] {
   const out: string[] = [];
   const sent = b.notifications.totals.sent - a.notifications.totals.sent;
-  const smsMessages =
-    (b.notifications.totals.messagesByChannel.sms ?? 0) - (a.notifications.totals.messagesByChannel.sms ?? 0);
+  const sms = (d: ReportData) => d.notifications.totals.messagesByChannel.sms ?? 0;
   const parts = b.sms.totals.parts - a.sms.totals.parts;
   const cost = b.sms.totals.costFen - a.sms.totals.costFen;
   out.push(
-    sent === 0 && parts === 0
-      ? `${labels.b} sends the same notifications as ${labels.a}.`
-      : `${labels.b} sends ${signed(sent, formatCount)} notifications${pct(sent, a.notifications.totals.sent)} and ${signed(smsMessages, formatCount)} SMS (${signed(parts, formatCount)} parts): SMS cost ${formatYuan(a.sms.totals.costFen)} → ${formatYuan(b.sms.totals.costFen)}, ${signed(cost, formatYuan)}${pct(cost, a.sms.totals.costFen)}.`,
+    `${labels.b} sends ${moreOrFewer(sent, 'notifications', 'notification')}${pct(sent, a.notifications.totals.sent)} than ${labels.a}, ${moreOrFewer(sms(b) - sms(a), 'SMS')} (${moreOrFewer(parts, 'parts', 'part')}): SMS cost ${formatYuan(a.sms.totals.costFen)} → ${formatYuan(b.sms.totals.costFen)}${cost === 0 ? '' : `, ${signed(cost, formatYuan)}${pct(cost, a.sms.totals.costFen)}`}.`,
   );
-  const recovered = b.debits.totals.recovered - a.debits.totals.recovered;
   out.push(
-    `Failed debits paid since: ${formatCount(a.debits.totals.recovered)} → ${formatCount(b.debits.totals.recovered)} (${signed(recovered, formatCount)}); within grace ${formatCount(a.debits.outcomes.paidInGrace)} → ${formatCount(b.debits.outcomes.paidInGrace)}.`,
+    `Failed debits ${formatCount(a.debits.totals.failed)} → ${formatCount(b.debits.totals.failed)}; paid after the failure ${formatCount(a.debits.totals.recovered)} → ${formatCount(b.debits.totals.recovered)}, within grace ${formatCount(a.debits.outcomes.paidInGrace)} → ${formatCount(b.debits.outcomes.paidInGrace)}.`,
   );
-  const first = (d: ReportData) => d.rates.buckets[0];
-  const ra = first(a);
-  const rb = first(b);
-  if (ra || rb)
-    out.push(
-      `${(ra ?? rb)?.bucket} roll rate ${formatRate(ra?.rollRate ?? null)} → ${formatRate(rb?.rollRate ?? null)}, cure rate ${formatRate(ra?.cureRate ?? null)} → ${formatRate(rb?.cureRate ?? null)}.`,
-    );
+  const observed = (d: ReportData) => d.rates.buckets.filter((r) => r.entries > 0);
+  const buckets = [...new Set([...observed(a), ...observed(b)].map((r) => r.bucket))];
+  const rate = (d: ReportData, bucket: string, pick: 'rollRate' | 'cureRate') =>
+    formatRate(d.rates.buckets.find((r) => r.bucket === bucket)?.[pick] ?? null);
+  out.push(
+    buckets.length === 0
+      ? `Roll and cure rates: no bucket entry with ${a.rates.windowDays} days observed.`
+      : `Roll / cure rates within ${a.rates.windowDays} days: ${buckets
+          .map(
+            (k) =>
+              `${k} ${rate(a, k, 'rollRate')} / ${rate(a, k, 'cureRate')} → ${rate(b, k, 'rollRate')} / ${rate(b, k, 'cureRate')}`,
+          )
+          .join('; ')}.`,
+  );
   out.push(
     `Penalty accrued ${formatYuan(a.penalty.accruedFen)} → ${formatYuan(b.penalty.accruedFen)}, collected ${formatYuan(a.penalty.collectedFen)} → ${formatYuan(b.penalty.collectedFen)}.`,
   );

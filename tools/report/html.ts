@@ -290,7 +290,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .row{display:flex;flex-wrap:wrap;align-items:flex-start}
 .note{font-size:12px;color:#555;max-width:980px}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}.pair>div{min-width:0}
-tr.changed td{background:#fff8e6}tr.key td:first-child{font-weight:600}
+tr.changed td{background:#fff8e6}tr.key td:first-child{font-weight:600}td.sub{padding-left:22px}
 footer{margin-top:32px;font-size:12px;color:#666}
 code{font-size:90%}
 `;
@@ -365,7 +365,8 @@ function differencesTable(diffs: Difference[], labels: { a: string; b: string })
     section = d.section;
     const changed = d.a !== d.b;
     const cls = [changed ? 'changed' : '', d.key ? 'key' : ''].filter(Boolean).join(' ');
-    return `${head}<tr${cls ? ` class="${cls}"` : ''}><td>${escapeHtml(d.metric)}</td><td class="num">${formatValue(d.unit, d.a)}</td><td class="num">${formatValue(d.unit, d.b)}</td><td class="num">${formatDelta(d)}</td></tr>`;
+    const indented = d.metric.startsWith('  ');
+    return `${head}<tr${cls ? ` class="${cls}"` : ''}><td${indented ? ' class="sub"' : ''}>${escapeHtml(d.metric.trim())}</td><td class="num">${formatValue(d.unit, d.a)}</td><td class="num">${formatValue(d.unit, d.b)}</td><td class="num">${formatDelta(d)}</td></tr>`;
   });
   return `<table class="differences"><thead><tr><th>figure</th><th>${escapeHtml(labels.a)}</th><th>${escapeHtml(labels.b)}</th><th>difference (B − A)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -19,9 +19,12 @@ export function reportSettings(config: Pick<Config, 'report'>, title: string): P
   };
 }
 
-/** A builder for a run under `config`. */
-export const reportBuilder = (config: Pick<Config, 'report'>, title: string) =>
-  new ReportBuilder(reportSettings(config, title));
+/** A builder for a timeline made under `config` (over `span`, a simulation's start and end days, when known). */
+export const reportBuilder = (
+  config: Pick<Config, 'report'>,
+  title: string,
+  span?: { from: string; to: string },
+) => new ReportBuilder(reportSettings(config, title), span);
 
 /** Writes the HTML page of a report; returns its size in bytes. */
 export async function writeReportHtml(file: string, data: ReportData): Promise<number> {

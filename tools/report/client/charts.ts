@@ -58,7 +58,9 @@ function runningSum(values: readonly number[]): number[] {
   return out;
 }
 const dateOf = (day: string) => new Date(`${day}T00:00:00Z`);
-const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+/** Yuan ticks for an axis reaching `maxFen`: whole yuan from ¥100 up, else fen too. */
+const yuanTicks = (maxFen: number) => (fen: number) =>
+  `¥${(fen / 100).toLocaleString('en-US', maxFen >= 10_000 ? { maximumFractionDigits: 0 } : { minimumFractionDigits: 2 })}`;
 const percent = (r: number) => `${Math.round(r * 100)}%`;
 
 function colorScale(order: string[], rename: (name: string) => string = (n) => n) {
@@ -158,7 +160,12 @@ const CHARTS: Record<string, Chart> = {
       height: 220,
       marginLeft: 64,
       x: { type: 'utc', label: null },
-      y: { label: 'SMS cost, cumulative', grid: true, domain: [0, Math.max(1, max)], tickFormat: yuan },
+      y: {
+        label: 'SMS cost, cumulative',
+        grid: true,
+        domain: [0, Math.max(1, max)],
+        tickFormat: yuanTicks(max),
+      },
       marks: [lineY(r, { x: 'date', y: 'fen', stroke: B_COLOR, strokeWidth: 2, tip: true }), ruleY([0])],
     });
   },
@@ -343,7 +350,11 @@ const COMPARE_CHARTS: Record<string, CompareChart> = {
       height: 240,
       marginLeft: 64,
       x: { type: 'utc', label: null },
-      y: { label: 'SMS cost, cumulative', grid: true, tickFormat: yuan },
+      y: {
+        label: 'SMS cost, cumulative',
+        grid: true,
+        tickFormat: yuanTicks(Math.max(0, ...r.map((x) => x.fen))),
+      },
       color: { legend: true, domain: [cmp.labels.a, cmp.labels.b], range: [A_COLOR, B_COLOR] },
       marks: [lineY(r, { x: 'date', y: 'fen', stroke: 'config', strokeWidth: 2, tip: true }), ruleY([0])],
     });
