@@ -96,13 +96,16 @@ function stackedMax(...sides: (DailySeries | undefined)[]): number {
   return max;
 }
 
+/** A chart with nothing to draw says so (and is marked `data-empty`). */
 function empty(ctx: Ctx, message: string): Element {
-  return plot({
+  const chart = plot({
     width: ctx.width,
     height: 120,
     axis: null,
     marks: [text([message], { frameAnchor: 'middle', fontSize: 13, fill: '#666' })],
   });
+  chart.setAttribute('data-empty', 'true');
+  return chart;
 }
 
 /** Stacked areas (levels) or stacked daily bars (flows) of a series. */
@@ -432,6 +435,7 @@ function draw(el: HTMLElement, page: Page): void {
     chart = fn(page.data, ctx);
   }
   el.replaceChildren(chart);
+  if (chart.getAttribute('data-empty') === 'true') el.dataset.empty = 'true';
   el.dataset.drawn = 'true';
 }
 
