@@ -107,7 +107,7 @@ export async function openReportBrowser(opts: { width?: number } = {}): Promise<
             path: checkOpts.screenshot,
             ...(checkOpts.clipHeight === undefined
               ? { fullPage: true }
-              : { clip: { x: 0, y: 0, width, height: checkOpts.clipHeight } }),
+              : { fullPage: true, clip: { x: 0, y: 0, width, height: checkOpts.clipHeight } }),
           });
       } finally {
         await page.close();

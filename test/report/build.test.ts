@@ -286,6 +286,19 @@ describe('tolerance', () => {
     expect(d.states.series.PAID?.at(-1)).toBe(1);
   });
 
+  it('gives the same report from records as the simulator hands them and from their JSON lines', () => {
+    const records = [
+      notification('2027-01-01', 'L1', '1', 'UPCOMING', '2027-01-08#7', { push: 'p', sms: 'x' }),
+      transition('2027-01-08', 'L1', '1', 'SCHEDULED', 'IN_GRACE', 0, '06:00'),
+      event('2027-01-08', 'InstallmentEnteredGrace', 'L1', '1', { dueDate: '2027-01-08', dpd: 0 }, '06:00'),
+      event('2027-01-09', 'CollectionPaused', 'L1', null),
+      final('L1', '1', 'IN_GRACE', '2027-01-08'),
+    ];
+    expect(buildReportFromText(records.map((r) => JSON.stringify(r)).join('\n'))).toEqual(
+      buildReport(records),
+    );
+  });
+
   it('builds an empty report from an empty timeline', () => {
     const d = buildReportFromText('');
     expect(d.days).toEqual([]);

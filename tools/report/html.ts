@@ -60,9 +60,14 @@ function tiles(d: ReportData): string {
       `${formatCount(d.debits.totals.recovered)} paid since`,
     ),
     tile(
-      m1 ? `${m1.bucket} roll / cure` : 'roll / cure',
-      m1 ? `${formatRate(m1.rollRate)} / ${formatRate(m1.cureRate)}` : '–',
+      `${m1?.bucket ?? 'M1'} roll rate`,
+      formatRate(m1?.rollRate ?? null),
       m1 ? `${formatCount(m1.entries)} entries, ${d.rates.windowDays} days` : '',
+    ),
+    tile(
+      `${m1?.bucket ?? 'M1'} cure rate`,
+      formatRate(m1?.cureRate ?? null),
+      m1 ? `${formatCount(m1.curedPaid)} paid, ${formatCount(m1.curedCurrent)} current` : '',
     ),
     tile(
       'penalty collected',
@@ -276,9 +281,9 @@ body{margin:0 auto;max-width:1280px;padding:16px 24px 48px}
 h1{font-size:22px;margin:8px 0 2px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 h3{font-size:14px;margin:8px 0}
 .meta{color:#666;font-size:13px;margin:0 0 12px}
-.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:8px;margin:12px 0}
+.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(118px,1fr));gap:8px;margin:12px 0}
 .tile{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:8px 10px}
-.tile .label{font-size:12px;color:#666}.tile .value{font-size:20px;font-weight:600;margin-top:2px}.tile .sub{font-size:11px;color:#888}
+.tile .label{font-size:12px;color:#666}.tile .value{font-size:19px;font-weight:600;margin-top:2px;white-space:nowrap}.tile .sub{font-size:11px;color:#888}
 figure{margin:10px 0 14px;background:#fff;border:1px solid #eee;border-radius:6px;padding:8px}
 figcaption{font-size:13px;font-weight:600;margin-bottom:4px}
 .chart{min-height:80px;width:100%}
