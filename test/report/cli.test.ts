@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseStartArgs } from '../../tools/lib/sim/start';
 import { runReportCli } from '../../tools/report/cli';
 import { runWhatIf } from '../../tools/report/what-if';
 import { event, notification, transition } from './records';
@@ -117,6 +118,13 @@ describe('npm run report', () => {
     expect(help.stdout).toMatch(/^usage: npm run --silent report -- --timeline FILE/);
     const bad = spawnTool('report.ts', ['--bogus']);
     expect(bad).toEqual({ code: 2, stdout: '', stderr: 'report: unknown option --bogus (see --help)\n' });
+  });
+});
+
+describe('npm start --report', () => {
+  it('writes report.html beside the timeline unless told where', () => {
+    expect(parseStartArgs([]).report).toBeUndefined();
+    expect(parseStartArgs(['--report', 'out/book.html']).report).toBe('out/book.html');
   });
 });
 
