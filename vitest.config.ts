@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The slow end-to-end parts: the faulted system runs (the soak, the logs of a faulted run), the
- * benchmark smoke, the files that spawn the CLIs, and those that synthesise the CDK app (`cdk
- * synth`, or in process). `npm test` runs everything; `npm run test:fast` everything but these, and
+ * benchmark smoke, the files that spawn the CLIs, those that synthesise the CDK app (`cdk synth`,
+ * or in process), and the report drawn in Chromium. `npm test` runs everything; `npm run test:fast` everything but these, and
  * without isolating files (`--no-isolate`: each worker loads the SDK and the handlers once, about
  * half the CPU); the fast files pass in any order (`--sequence.shuffle`), as each test sets up the
  * runtime and mocks it uses and restores them.
@@ -17,6 +17,9 @@ const SLOW = [
   'test/infra/environments.test.ts',
   'test/infra/stacks.test.ts',
   'test/local-aws/settings.test.ts',
+  'test/infra/delivery.test.ts',
+  'test/report/browser.test.ts',
+  'test/report/cli.test.ts',
 ];
 
 export default defineConfig({

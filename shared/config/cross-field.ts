@@ -1,7 +1,7 @@
 /**
  * The configuration checks that relate fields to each other, one function per concern: credit tiers,
  * buckets, UPCOMING reminders, channel lists, escalation and write-off, schedules and the send window,
- * the e-mail sender.
+ * the e-mail sender, the report's early warning.
  *
  * They read the raw input defensively (it may be partly invalid): each check runs when the fields it
  * needs are well-formed, so one pass reports every problem, field errors included.
@@ -70,6 +70,7 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
   escalationProblems(c, add);
   scheduleProblems(c, add);
   emailSenderProblems(c, add);
+  reportProblems(c, add);
   return out;
 }
 
@@ -275,5 +276,17 @@ function emailSenderProblems(c: Raw, add: Add): void {
     add(
       ['delivery', 'email', 'fromAddress'],
       `expected an address of delivery.email.identity (${email.identity})`,
+    );
+}
+
+/** The report's early warning needs a baseline it can have. */
+function reportProblems(c: Raw, add: Add): void {
+  const warning = recordOf(recordOf(c.report).earlyWarning);
+  const baselineDays = intOf(warning.baselineDays);
+  const minBaselineDays = intOf(warning.minBaselineDays);
+  if (baselineDays !== undefined && minBaselineDays !== undefined && minBaselineDays > baselineDays)
+    add(
+      ['report', 'earlyWarning', 'minBaselineDays'],
+      `expected at most report.earlyWarning.baselineDays (${baselineDays})`,
     );
 }

@@ -168,6 +168,19 @@ const baseSchema = strict({
     failedDebitRatioAlarmThreshold: z.number().gt(0, 'expected more than 0').lte(1, 'expected at most 1'),
   }),
   delivery: deliverySchema,
+  // The portfolio report (tools/report, docs/report.md): not read by the functions.
+  report: strict({
+    smsPricePerPartFen: int(0, 10_000),
+    earlyWarning: strict({
+      baselineDays: int(1, 365),
+      minBaselineDays: int(1, 365),
+      sigmas: z
+        .number({ error: 'expected a number' })
+        .gt(0, 'expected more than 0')
+        .lte(10, 'expected at most 10'),
+      minFailedDebits: int(1, 1_000_000),
+    }),
+  }),
 });
 
 export const configSchema = baseSchema.superRefine(

@@ -2,11 +2,13 @@
  * `npm start`: simulates the seeded synthetic portfolio (2,000 borrowers, 120 days by default)
  * through the real handlers, writes its timeline (JSON Lines) to a file and prints what happened.
  * Options: --borrowers N, --days N, --seed N, --start YYYY-MM-DD, --config FILE, --out FILE,
- * --failure-rate F.
+ * --failure-rate F, --report FILE (default: report.html beside the timeline).
  */
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { type Config, configSchema } from '../../../shared/config/schema';
+import { kilobytes, reportBuilder, writeReportHtml } from '../../report/write';
 import {
   generatePortfolio,
   PORTFOLIO_ARG_OPTIONS,
@@ -21,12 +23,14 @@ import { prepareScenario } from './scenario';
 import { type SimulationSummary, toJsonLine } from './timeline';
 
 export const START_USAGE =
-  'usage: npm start -- [--borrowers N] [--days N] [--seed N] [--start YYYY-MM-DD] [--failure-rate F] [--config FILE] [--out FILE]';
+  'usage: npm start -- [--borrowers N] [--days N] [--seed N] [--start YYYY-MM-DD] [--failure-rate F] [--config FILE] [--out FILE] [--report FILE]';
 
 interface StartOptions extends PortfolioArgs {
   failureRate: number;
   config?: string;
   out: string;
+  /** The HTML report; default `report.html` beside the timeline. */
+  report?: string;
 }
 
 /** Parses the command line; throws an Error with a readable message on a bad option. */
@@ -38,6 +42,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
       'failure-rate': { type: 'string' },
       config: { type: 'string' },
       out: { type: 'string' },
+      report: { type: 'string' },
     },
     strict: true,
   });
@@ -48,6 +53,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
     failureRate,
     ...(values.config ? { config: values.config } : {}),
     out: values.out ?? '.tmp/start-timeline.jsonl',
+    ...(values.report ? { report: values.report } : {}),
   };
 }
 
@@ -86,12 +92,18 @@ export async function runStart(
   const progress = progressBar(io.err, `simulating ${options.borrowers} borrowers, ${options.days} days`);
   let pending = '';
   let lines = 0;
+  const report = reportBuilder(
+    config,
+    `Portfolio report: ${options.borrowers} borrowers, ${options.days} days from ${options.start} (seed ${options.seed})`,
+    { from: prepared.prepared.scenario.start, to: prepared.prepared.scenario.end },
+  );
   try {
     const { summary } = await runPrepared(prepared.prepared, {
       keepTimeline: false,
       onRecord: (record) => {
         pending += `${toJsonLine(record)}\n`;
         lines++;
+        report.add(record);
       },
       onProgress: (done) => progress.update(done),
     });
@@ -100,6 +112,12 @@ export async function runStart(
     await file.commit();
     const wallMs = performance.now() - began;
     io.out.write(`${formatStartReport(summary, { ...options, lines, wallMs }).join('\n')}\n`);
+    const reportFile = options.report ?? join(dirname(options.out), 'report.html');
+    const reportBegan = performance.now();
+    const bytes = await writeReportHtml(reportFile, report.build());
+    io.out.write(
+      `Report: ${reportFile} (${kilobytes(bytes)}, ${((performance.now() - reportBegan) / 1000).toFixed(1)} s to build)\n`,
+    );
     return 0;
   } catch (error) {
     progress.done();
